@@ -1,0 +1,54 @@
+"""Fixtures shared by every app's tests: a small region tree and accounts per role."""
+
+from types import SimpleNamespace
+
+import pytest
+
+from organization.choices import RegionLevel, Role
+from tests.organization.factories import make_region, make_user
+
+
+@pytest.fixture
+def tree(db):
+    """河洛市 with two counties; each has a township with a rural village, one an urban community.
+
+    青山县 (``a``) is where most accounts sit; 白河县 (``b``) is "another county".
+    """
+    city = make_region("419900000000", "河洛市", RegionLevel.CITY)
+    a = make_region("419921000000", "青山县", RegionLevel.COUNTY, city)
+    b = make_region("419922000000", "白河县", RegionLevel.COUNTY, city)
+    a1 = make_region("419921001000", "青石镇", RegionLevel.TOWNSHIP, a)
+    b1 = make_region("419922001000", "白沙镇", RegionLevel.TOWNSHIP, b)
+    a1v = make_region("419921001001", "张庄村", RegionLevel.VILLAGE, a1)
+    a1c = make_region("419921001002", "建设路社区", RegionLevel.VILLAGE, a1, is_urban=True)
+    b1v = make_region("419922001001", "李家湾村", RegionLevel.VILLAGE, b1)
+    return SimpleNamespace(city=city, a=a, b=b, a1=a1, b1=b1, a1v=a1v, a1c=a1c, b1v=b1v)
+
+
+# The jurisdiction each role's test account gets in ``tree``.
+ROLE_REGIONS = {
+    Role.CITY_STAFF: "city",
+    Role.COUNTY_STAFF: "a",
+    Role.TOWNSHIP_STAFF: "a1",
+    Role.WORK_TEAM: "a1v",
+    Role.CADRE: "a",
+    Role.EXPERT: "city",
+    Role.ENTERPRISE: "city",
+    Role.URBAN_CENTRE: "a",
+    Role.LEADER: "city",
+    Role.ADMIN: "city",
+}
+
+
+@pytest.fixture
+def users(tree):
+    """One account per role, keyed by role value, plus ``county_b`` for 白河县."""
+    accounts = {role.value: make_user(role, getattr(tree, ROLE_REGIONS[role])) for role in Role}
+    accounts["county_b"] = make_user(Role.COUNTY_STAFF, tree.b, username="county_b", display_name="白河县干部")
+    return SimpleNamespace(**accounts)
+
+
+@pytest.fixture
+def county_client(client, users):
+    client.force_login(users.county_staff)
+    return client

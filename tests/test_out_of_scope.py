@@ -1,0 +1,78 @@
+"""Walk every page and API route as a county account with another county's records.
+
+A route that takes a record must answer 404 for one outside the jurisdiction; a
+route that lists must not show it. New apps add their models to ``foreign_records``.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from organization.models import PartyOrganization, Region, User
+from tests.organization.factories import PartyOrganizationFactory
+
+pytestmark = pytest.mark.django_db
+
+SKIPPED_PREFIXES = ("admin/",)  # superusers only; covered by Django's own tests
+
+
+def walk(resolver=None, prefix="", namespace=""):
+    """Every URL pattern as (route, qualified name, pattern)."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from walk(entry, route, ns)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield route, f"{namespace}{entry.name}", entry
+
+
+def view_model(pattern: URLPattern):
+    callback = pattern.callback
+    view = getattr(callback, "view_class", None) or getattr(callback, "cls", None)
+    queryset = getattr(view, "queryset", None)
+    return queryset.model if queryset is not None else None
+
+
+def argument_names(pattern: URLPattern) -> list[str]:
+    return list(pattern.pattern.regex.groupindex)
+
+
+@pytest.fixture
+def foreign_records(tree, users):
+    """One record of each scoped model, all in 白河县 (outside 青山县)."""
+    return {
+        Region: tree.b1v,
+        PartyOrganization: PartyOrganizationFactory(region=tree.b1v, name="中共李家湾村支部委员会"),
+        User: users.county_b,
+    }
+
+
+def test_every_route_hides_other_counties(county_client, foreign_records):
+    checked_detail = checked_list = 0
+    for route, name, pattern in walk():
+        model = view_model(pattern)
+        if route.startswith(SKIPPED_PREFIXES) or model not in foreign_records:
+            continue
+        record = foreign_records[model]
+        names = argument_names(pattern)
+        kwargs = {arg: ("json" if arg == "format" else getattr(record, arg)) for arg in names}
+        if set(names) - {"format"}:
+            url = reverse(name, kwargs=kwargs)
+            response = county_client.get(url)
+            assert response.status_code == 404, f"{url} gave {response.status_code}"
+            checked_detail += 1
+        else:
+            url = reverse(name, kwargs=kwargs)
+            response = county_client.get(url)
+            assert response.status_code in (200, 403), f"{url} gave {response.status_code}"
+            assert str(record) not in response.content.decode(), f"{url} shows {record}"
+            checked_list += 1
+    assert checked_detail >= 8
+    assert checked_list >= 6
+
+
+def test_every_model_with_a_route_has_a_foreign_record(foreign_records):
+    models = {view_model(p) for route, _, p in walk() if not route.startswith(SKIPPED_PREFIXES)} - {None}
+    missing = [m._meta.label for m in models if m not in foreign_records]
+    assert not missing, f"add a record outside the county for: {missing}"
