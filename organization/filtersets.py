@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -11,7 +12,10 @@ class RegionFilterSet(django_filters.FilterSet):
     level = django_filters.ChoiceFilter(choices=RegionLevel.choices, label=_("层级"))
     parent = django_filters.CharFilter(field_name="parent__code", label=_("上级区划代码"))
     within = django_filters.CharFilter(method="filter_within", label=_("所属区划代码"))
-    is_urban = django_filters.BooleanFilter(label=_("城市社区"))
+    is_urban = django_filters.BooleanFilter(
+        label=_("城乡"),
+        widget=forms.Select(choices=[("", _("全部")), ("true", _("城市（社区）")), ("false", _("农村（村）"))]),
+    )
 
     class Meta:
         model = Region
@@ -43,7 +47,9 @@ class PartyOrganizationFilterSet(django_filters.FilterSet):
 class UserFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("搜索"))
     role = django_filters.ChoiceFilter(choices=Role.choices, label=_("角色"))
-    is_active = django_filters.BooleanFilter(label=_("启用"))
+    is_active = django_filters.BooleanFilter(
+        label=_("状态"), widget=forms.Select(choices=[("", _("全部")), ("true", _("启用")), ("false", _("停用"))])
+    )
 
     class Meta:
         model = User

@@ -170,3 +170,15 @@ def test_english_interface(county_client):
     county_client.post(reverse("set_language"), {"language": "en", "next": "/"})
     body = county_client.get(reverse("home")).content.decode()
     assert "County organization department" in body
+
+
+def test_chinese_even_when_the_browser_asks_for_english(county_client):
+    response = county_client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "县区组织部门工作台" in response.content.decode()
+    assert response["Content-Language"] == "zh-hans"
+
+
+def test_filters_collapse_on_phones_and_keep_chinese_choices(county_client, tree):
+    body = county_client.get(reverse("organization:region_list")).content.decode()
+    assert 'id="filters"' in body
+    assert "城市（社区）" in body
