@@ -12,23 +12,59 @@ VIEW = frozenset({"view"})
 EDIT = frozenset({"view", "add", "change"})
 ALL = frozenset({"view", "add", "change", "delete"})
 
+# Everything about a member's file that registration staff keep.
+REGISTER_EDIT = {
+    "members.member": EDIT | {"reveal_id_number"},
+    "members.householdmember": ALL,
+    "members.povertyexitplan": EDIT,
+    "members.incomecheck": EDIT,
+    "members.statuschange": EDIT,
+    "members.objection": EDIT,
+    "members.trackdecision": EDIT,
+    "members.incomethreshold": VIEW,
+}
+REGISTER_VIEW = {
+    "members.member": VIEW,
+    "members.householdmember": VIEW,
+    "members.povertyexitplan": VIEW,
+    "members.incomecheck": VIEW,
+    "members.statuschange": VIEW,
+    "members.objection": VIEW,
+    "members.trackdecision": VIEW,
+    "members.incomethreshold": VIEW,
+}
+
 ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     Role.CITY_STAFF: {
         "organization.region": VIEW,
         "organization.partyorganization": EDIT,
         "organization.user": VIEW,
+        **REGISTER_EDIT,
+        "members.incomethreshold": EDIT,
+        "members.idnumberreveal": VIEW,
     },
     Role.COUNTY_STAFF: {
         "organization.region": VIEW,
         "organization.partyorganization": EDIT,
         "organization.user": VIEW,
+        **REGISTER_EDIT,
+        "members.idnumberreveal": VIEW,
     },
     Role.TOWNSHIP_STAFF: {
         "organization.region": VIEW,
         "organization.partyorganization": EDIT,
+        **REGISTER_EDIT,
     },
-    Role.WORK_TEAM: {"organization.region": VIEW, "organization.partyorganization": VIEW},
-    Role.CADRE: {"organization.region": VIEW, "organization.partyorganization": VIEW},
+    # Work teams keep plans and household details with the member, and collect objections.
+    Role.WORK_TEAM: {
+        "organization.region": VIEW,
+        "organization.partyorganization": VIEW,
+        **REGISTER_VIEW,
+        "members.householdmember": EDIT,
+        "members.povertyexitplan": EDIT,
+        "members.objection": EDIT,
+    },
+    Role.CADRE: {"organization.region": VIEW, "organization.partyorganization": VIEW, **REGISTER_VIEW},
     Role.EXPERT: {"organization.region": VIEW},
     Role.ENTERPRISE: {"organization.region": VIEW},
     Role.URBAN_CENTRE: {"organization.region": VIEW, "organization.partyorganization": VIEW},
@@ -36,11 +72,15 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "organization.region": VIEW,
         "organization.partyorganization": VIEW,
         "organization.user": VIEW,
+        **REGISTER_VIEW,
     },
     Role.ADMIN: {
         "organization.region": ALL,
         "organization.partyorganization": ALL,
         "organization.user": EDIT,
+        **REGISTER_EDIT,
+        "members.incomethreshold": EDIT,
+        "members.idnumberreveal": VIEW,
     },
 }
 
@@ -59,10 +99,15 @@ ROLE_REGION_LEVELS: dict[str, frozenset[str]] = {
 }
 
 
+# Permissions that are not an action on a model ("app.codename").
+SPECIAL_ACTIONS = frozenset({"reveal_id_number"})
+
+
 def permissions_for_role(role: str) -> set[str]:
     """Django permission names (``app_label.action_model``) a role holds."""
     perms = set()
     for label, actions in ROLE_PERMISSIONS.get(role, {}).items():
         app_label, model_name = label.split(".")
-        perms.update(f"{app_label}.{action}_{model_name}" for action in actions)
+        for action in actions:
+            perms.add(f"{app_label}.{action}" if action in SPECIAL_ACTIONS else f"{app_label}.{action}_{model_name}")
     return perms

@@ -16,7 +16,9 @@ from organization.scoping import ScopedQuerySet
 
 OUR_APPS = ["organization", "members", "training", "projects", "fund", "assistance", "reports"]
 # Models that are not scoped by region, and why.
-UNSCOPED_MODELS: dict[str, str] = {}
+UNSCOPED_MODELS: dict[str, str] = {
+    "members.FileNumberSequence": "an internal counter; no page or endpoint reads it",
+}
 
 BASE = Path(settings.BASE_DIR)
 

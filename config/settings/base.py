@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "bootstrap",
     # ours
     "organization",
+    "members",
 ]
 
 MIDDLEWARE = [
