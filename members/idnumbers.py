@@ -9,12 +9,14 @@ age), so those are never typed twice.
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.cn import ric
 
 # Province-level codes (the first two digits) in use since 1999.
 PROVINCE_CODES = frozenset(
-    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82".split()
+    {"11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42"}
+    | {"43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71", "81", "82"}
 )
 FULL_WIDTH = str.maketrans("０１２３４５６７８９ＸｘＸ", "0123456789XXX")
 
@@ -41,9 +43,7 @@ def validate(value) -> str:
     if len(number) == 15 and number.isdigit():
         number = upgrade_15(number)
     if len(number) != 18:
-        raise ValidationError(
-            _("身份证号码应为18位（现为%(length)d位）。") % {"length": len(number)}, code="id_length"
-        )
+        raise ValidationError(_("身份证号码应为18位（现为%(length)d位）。") % {"length": len(number)}, code="id_length")
     if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
         raise ValidationError(_("身份证号码前17位应为数字，最后一位为数字或X。"), code="id_format")
     if number[:2] not in PROVINCE_CODES:
@@ -52,7 +52,7 @@ def validate(value) -> str:
         birth = ric.get_birth_date(number)
     except ric.ValidationError:
         raise ValidationError(_("身份证号码中的出生日期无效。"), code="id_birth_date") from None
-    if birth > date.today() or birth.year < 1900:
+    if birth > timezone.localdate() or birth.year < 1900:
         raise ValidationError(_("身份证号码中的出生日期无效。"), code="id_birth_date")
     if ric.calc_check_digit(number) != number[17]:
         raise ValidationError(_("身份证号码校验位不正确，请核对是否抄错。"), code="id_checksum")
@@ -64,7 +64,7 @@ def birth_date(number: str) -> date:
 
 
 def gender(number: str) -> str:
-    """"male" or "female": the 17th digit is odd for men."""
+    """ "male" or "female": the 17th digit is odd for men."""
     return "male" if int(number[16]) % 2 else "female"
 
 

@@ -130,7 +130,9 @@ class Member(ScopedModelMixin, TimeStampedModel):
     township = models.ForeignKey(
         Region, verbose_name=_("乡镇（街道）"), on_delete=models.PROTECT, related_name="+", editable=False
     )
-    county = models.ForeignKey(Region, verbose_name=_("县区"), on_delete=models.PROTECT, related_name="+", editable=False)
+    county = models.ForeignKey(
+        Region, verbose_name=_("县区"), on_delete=models.PROTECT, related_name="+", editable=False
+    )
     is_urban = models.BooleanField(_("城市"), default=False, editable=False)
     poverty_causes = ChoiceSetField(_("致贫原因"), choices_class=PovertyCause)
     income_per_head = models.DecimalField(
@@ -231,7 +233,9 @@ class HouseholdMember(MemberScopedMixin, TimeStampedModel):
 class TrackDecision(MemberScopedMixin, TimeStampedModel):
     """A person's decision on a member's track, overriding the rule, with the reason."""
 
-    member = models.ForeignKey(Member, verbose_name=_("贫困党员"), on_delete=models.CASCADE, related_name="track_decisions")
+    member = models.ForeignKey(
+        Member, verbose_name=_("贫困党员"), on_delete=models.CASCADE, related_name="track_decisions"
+    )
     computed_track = models.CharField(_("规则分流结果"), max_length=16, choices=Track.choices)
     track = models.CharField(_("决定的帮扶类别"), max_length=16, choices=Track.choices)
     reason = models.TextField(_("理由"))
@@ -264,7 +268,12 @@ class PovertyExitPlan(MemberScopedMixin, TimeStampedModel):
     responsible_person = models.CharField(_("责任人"), max_length=64)
     is_current = models.BooleanField(_("现行规划"), default=True, editable=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("制定人"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("制定人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     objects = ScopedQuerySet.as_manager()
@@ -307,7 +316,12 @@ class IncomeThreshold(TimeStampedModel):
         _("公示天数"), default=7, validators=[MinValueValidator(1), MaxValueValidator(60)]
     )
     set_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("设定人"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("设定人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     objects = ScopedQuerySet.as_manager()
@@ -337,13 +351,20 @@ class IncomeThreshold(TimeStampedModel):
 class IncomeCheck(MemberScopedMixin, TimeStampedModel):
     """The yearly income check (年度收入核查) of one member."""
 
-    member = models.ForeignKey(Member, verbose_name=_("贫困党员"), on_delete=models.CASCADE, related_name="income_checks")
+    member = models.ForeignKey(
+        Member, verbose_name=_("贫困党员"), on_delete=models.CASCADE, related_name="income_checks"
+    )
     year = models.PositiveSmallIntegerField(_("年度"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
     income_per_head = models.DecimalField(_("人均纯收入（元/年）"), **MONEY, validators=[MinValueValidator(0)])
     checked_on = models.DateField(_("核查日期"), default=date.today)
     note = models.CharField(_("说明"), max_length=255, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("录入人"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     objects = ScopedQuerySet.as_manager()
@@ -371,9 +392,15 @@ class IncomeCheck(MemberScopedMixin, TimeStampedModel):
 class StatusChange(MemberScopedMixin, TimeStampedModel):
     """A status change that follows from an income check, announced (公示) before it takes effect."""
 
-    member = models.ForeignKey(Member, verbose_name=_("贫困党员"), on_delete=models.CASCADE, related_name="status_changes")
+    member = models.ForeignKey(
+        Member, verbose_name=_("贫困党员"), on_delete=models.CASCADE, related_name="status_changes"
+    )
     income_check = models.ForeignKey(
-        IncomeCheck, verbose_name=_("依据的收入核查"), null=True, on_delete=models.PROTECT, related_name="status_changes"
+        IncomeCheck,
+        verbose_name=_("依据的收入核查"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="status_changes",
     )
     from_status = models.CharField(_("原状态"), max_length=16, choices=Status.choices)
     to_status = models.CharField(_("新状态"), max_length=16, choices=Status.choices)
@@ -383,10 +410,20 @@ class StatusChange(MemberScopedMixin, TimeStampedModel):
     notice_starts = models.DateField(_("公示开始"))
     notice_ends = models.DateField(_("公示截止"))
     proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("提出人"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提出人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("确认人"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("确认人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     decided_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
     decision_note = models.CharField(_("确认/撤回说明"), max_length=255, blank=True)
@@ -430,7 +467,12 @@ class Objection(ScopedModelMixin, TimeStampedModel):
     content = models.TextField(_("异议内容"))
     resolution = models.TextField(_("核实处理情况"), blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     objects = ScopedQuerySet.as_manager()
@@ -466,7 +508,9 @@ class IdNumberReveal(MemberScopedMixin, models.Model):
     """Who saw a member's full citizen ID number, and when (个人信息查阅记录)."""
 
     member = models.ForeignKey(Member, verbose_name=_("贫困党员"), on_delete=models.CASCADE, related_name="id_reveals")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("查看人"), on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("查看人"), on_delete=models.PROTECT, related_name="+"
+    )
     revealed_at = models.DateTimeField(_("查看时间"), auto_now_add=True)
     purpose = models.CharField(_("用途"), max_length=64, blank=True)
 

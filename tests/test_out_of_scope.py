@@ -4,10 +4,24 @@ A route that takes a record must answer 404 for one outside the jurisdiction; a
 route that lists must not show it. New apps add their models to ``foreign_records``.
 """
 
+from decimal import Decimal
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from members import services
+from members.models import (
+    HouseholdMember,
+    IdNumberReveal,
+    IncomeCheck,
+    Member,
+    Objection,
+    PovertyExitPlan,
+    StatusChange,
+    TrackDecision,
+)
 from organization.models import PartyOrganization, Region, User
+from tests.members.factories import make_member
 from tests.organization.factories import PartyOrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -41,10 +55,37 @@ def argument_names(pattern: URLPattern) -> list[str]:
 @pytest.fixture
 def foreign_records(tree, users):
     """One record of each scoped model, all in 白河县 (outside 青山县)."""
+    member = make_member(tree.b1v, name="白河县党员")
+    services.threshold_set(actor=None, year=2025, out_of_poverty=Decimal("4000"), well_off=Decimal("12000"))
+    check = services.income_check_record(actor=None, member=member, year=2025, income_per_head=Decimal("5000"))
+    change = member.status_changes.get()
     return {
         Region: tree.b1v,
         PartyOrganization: PartyOrganizationFactory(region=tree.b1v, name="中共李家湾村支部委员会"),
         User: users.county_b,
+        Member: member,
+        HouseholdMember: services.household_member_save(
+            actor=None, member=member, relation="spouse", name="白河县家属"
+        ),
+        PovertyExitPlan: services.plan_create(
+            actor=None,
+            member=member,
+            direction="agriculture",
+            project="白河县养殖",
+            measures="技术培训",
+            income_target=Decimal("6000"),
+            target_year=2027,
+            responsible_person="白河县干部",
+        ),
+        IncomeCheck: check,
+        StatusChange: change,
+        Objection: services.objection_record(
+            actor=None, status_change=change, raised_by="白河县村民", content="白河县异议"
+        ),
+        TrackDecision: services.member_decide_track(
+            actor=users.county_b, member=member, track="demonstration", reason="白河县决定"
+        ).track_decisions.get(),
+        IdNumberReveal: IdNumberReveal.objects.create(member=member, user=users.county_b),
     }
 
 
