@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class MembersConfig(AppConfig):
     name = "members"
     verbose_name = _("贫困党员档案")
+    navigation = (
+        (_("贫困党员档案"), "members:member_list", "members.view_member"),
+        (_("收入标准"), "members:threshold_list", "members.change_incomethreshold"),
+    )

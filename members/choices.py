@@ -36,8 +36,8 @@ class LabourCapacity(models.TextChoices):
     NONE = "none", _("无劳动力")
 
 
-# Those who count as "有劳动能力" for routing.
-ABLE_TO_WORK = frozenset({LabourCapacity.ORDINARY, LabourCapacity.SKILLED, LabourCapacity.WEAK})
+# Those who count as "有劳动能力" for routing. Weak or half labour is left to a person.
+ABLE_TO_WORK = frozenset({LabourCapacity.ORDINARY, LabourCapacity.SKILLED})
 
 
 class PovertyCause(models.TextChoices):

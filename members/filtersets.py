@@ -8,7 +8,7 @@ from organization.models import Region
 
 from . import idnumbers
 from .choices import PovertyCause, Status, Track
-from .models import Member
+from .models import IncomeThreshold, Member
 
 
 def _regions(level):
@@ -54,3 +54,9 @@ class MemberFilterSet(django_filters.FilterSet):
 
     def filter_cause(self, queryset, name, value):
         return queryset.with_cause(value)
+
+
+class IncomeThresholdFilterSet(django_filters.FilterSet):
+    class Meta:
+        model = IncomeThreshold
+        fields = ["year"]

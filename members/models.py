@@ -242,6 +242,8 @@ class TrackDecision(MemberScopedMixin, TimeStampedModel):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("决定人"), on_delete=models.PROTECT, related_name="+"
     )
+    # A decision weighs the facts of its day; once the rule's result changes it lapses for good.
+    lapsed_at = models.DateTimeField(_("失效时间"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
 

@@ -78,11 +78,14 @@ def _apply_route(member: Member, today: date | None = None) -> None:
         has_living_source=member.has_living_source,
     )
     member.computed_track = computed
-    decision = member.track_decisions.first() if member.pk else None
+    decision = member.track_decisions.filter(lapsed_at__isnull=True).first() if member.pk else None
     if decision is not None and decision.computed_track == computed:
         member.track, member.track_override_reason = decision.track, decision.reason
-    else:
-        member.track, member.track_override_reason = computed, ""
+        return
+    if decision is not None:
+        decision.lapsed_at = timezone.now()
+        decision.save(update_fields=["lapsed_at", "updated_at"])
+    member.track, member.track_override_reason = computed, ""
 
 
 # --- registration ------------------------------------------------------------------------
@@ -176,6 +179,7 @@ def member_decide_track(*, actor, member: Member, track: str, reason: str) -> Me
     if track not in Track.values or track == Track.UNDECIDED:
         raise ValidationError({"track": _("请选择“脱困示范行动”或“社会救济”。")})
     _apply_route(member)
+    member.track_decisions.filter(lapsed_at__isnull=True).update(lapsed_at=timezone.now())
     TrackDecision.objects.create(
         member=member, computed_track=member.computed_track, track=track, reason=reason.strip(), decided_by=actor
     )

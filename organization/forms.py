@@ -9,6 +9,8 @@ def bootstrapify(form) -> None:
     """Give every widget Bootstrap's class, so templates can render fields plainly."""
     for field in form.fields.values():
         widget = field.widget
+        if isinstance(widget, forms.CheckboxSelectMultiple | forms.HiddenInput):
+            continue
         if isinstance(widget, forms.CheckboxInput):
             css = "form-check-input"
         elif isinstance(widget, forms.Select | forms.SelectMultiple) and not isinstance(widget, forms.RadioSelect):

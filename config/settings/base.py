@@ -42,9 +42,9 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "bootstrap",
-    # ours
-    "organization",
+    # ours; the menu follows this order
     "members",
+    "organization",
 ]
 
 MIDDLEWARE = [
