@@ -32,6 +32,8 @@ SKIPPED_PREFIXES = ("admin/",)  # superusers only; covered by Django's own tests
 SHARED_MODELS = {IncomeThreshold}
 # URL arguments that are not a record's field.
 OTHER_ARGUMENTS = {"format": "json", "year": 2025}
+# URL arguments naming the record a new one is added under.
+PARENT_ARGUMENTS = {"member_pk": Member, "change_pk": StatusChange}
 
 
 def walk(resolver=None, prefix="", namespace=""):
@@ -51,6 +53,15 @@ def view_model(pattern: URLPattern):
     view = getattr(callback, "view_class", None) or getattr(callback, "cls", None)
     queryset = getattr(view, "queryset", None)
     return queryset.model if queryset is not None else None
+
+
+def argument_value(arg, record, foreign_records):
+    """What to put in the URL: the record's own field, a parent record's pk, or a fixed value."""
+    if arg in OTHER_ARGUMENTS:
+        return OTHER_ARGUMENTS[arg]
+    if arg in PARENT_ARGUMENTS:
+        return foreign_records[PARENT_ARGUMENTS[arg]].pk
+    return getattr(record, arg)
 
 
 def argument_names(pattern: URLPattern) -> list[str]:
@@ -102,7 +113,7 @@ def test_every_route_hides_other_counties(county_client, foreign_records):
             continue
         record = foreign_records[model]
         names = argument_names(pattern)
-        kwargs = {arg: OTHER_ARGUMENTS[arg] if arg in OTHER_ARGUMENTS else getattr(record, arg) for arg in names}
+        kwargs = {arg: argument_value(arg, record, foreign_records) for arg in names}
         if set(names) - set(OTHER_ARGUMENTS):
             url = reverse(name, kwargs=kwargs)
             response = county_client.get(url)
