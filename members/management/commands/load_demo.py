@@ -1,10 +1,14 @@
-"""``manage.py load_demo``: build the demo city 河洛市 and print its demo accounts."""
+"""``manage.py load_demo``: build the demo city 河洛市 with its members, and print its demo accounts.
+
+It lives in the highest app that has demo data, since it calls each app's builder.
+"""
 
 import unicodedata
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from members.demo import build_demo_members
 from organization.demo import build_demo_city
 
 
@@ -35,6 +39,7 @@ class Command(BaseCommand):
             raise CommandError("当前设置禁止加载演示数据（演示账号密码公开）。确需加载请加 --force。")
         self.stdout.write("正在创建演示城市河洛市 (building demo city) …")
         result = build_demo_city(stdout=self.stdout)
+        build_demo_members(stdout=self.stdout)
         counts, created = result["counts"], result["created"]
 
         self.stdout.write("")
