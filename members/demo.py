@@ -208,7 +208,9 @@ def _demo_casework(rng: random.Random, actor, member: Member, plan_roll: float, 
     if check_roll < 0.55:
         # 2025: most rose above the line; the notice ran and was confirmed
         income = Decimal(rng.randint(3600, 9000))
-        services.income_check_record(actor=actor, member=member, year=2025, income_per_head=income)
+        services.income_check_record(
+            actor=actor, member=member, year=2025, income_per_head=income, checked_on=date(2025, 12, 20)
+        )
         change = member.status_changes.filter(state=NoticeState.NOTICING).first()
         if change is not None:
             _backdate_notice(change, ended_days_ago=300)
