@@ -9,6 +9,7 @@ from organization.api import views as organization_api_views
 api_v1 = [
     path("auth/token/", organization_api_views.ObtainTokenView.as_view(), name="api_token"),
     path("", include("organization.api.urls")),
+    path("", include("members.api.urls")),
 ]
 
 urlpatterns = [

@@ -37,3 +37,8 @@ def member_file(*, user, pk):
         )
         .get(pk=pk)
     )
+
+
+def id_number_registered(*, id_number: str) -> bool:
+    """Whether anyone in the city has a file under this number (names no one)."""
+    return Member.objects.filter(id_number=id_number).exists()

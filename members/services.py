@@ -130,23 +130,50 @@ def _check_fields(fields: dict) -> None:
         raise ValidationError(_("不能直接修改这些字段：%(fields)s") % {"fields": "、".join(sorted(unknown))})
 
 
-def _check_unique_id(member: Member) -> None:
+def _check_unique_id(member: Member, actor) -> None:
     clash = Member.objects.filter(id_number=member.id_number).exclude(pk=member.pk).first()
-    if clash is not None:
-        raise ValidationError(
-            {"id_number": _("该身份证号码已建档：%(member)s。同一人不能重复建档。") % {"member": clash}}
-        )
+    if clash is None:
+        return
+    if actor is None or Member.objects.visible_to(actor).filter(pk=clash.pk).exists():
+        message = _("该身份证号码已建档：%(member)s。同一人不能重复建档。") % {"member": clash}
+    else:
+        # Do not name a person outside the user's jurisdiction.
+        message = _("该身份证号码已在其他地区建档，同一人不能重复建档；如有疑问请与市委组织部核实。")
+    raise ValidationError({"id_number": message}, code="duplicate_id")
+
+
+def _check_possible_duplicates(member: Member, actor) -> None:
+    """Same name and birth date in the same township: perhaps one person twice (another ID
+    typed wrongly). A person must look and confirm before a second file is made."""
+    others = Member.objects.filter(name=member.name, birth_date=member.birth_date, township=member.township).exclude(
+        pk=member.pk
+    )
+    if not others.exists():
+        return
+    visible = others.visible_to(actor) if actor is not None else others
+    names = "、".join(f"{other.name}（{other.file_number}，{other.village.name}）" for other in visible[:5])
+    raise ValidationError(
+        _("同一乡镇已有同名、同出生日期的档案：%(names)s。请核对是否为同一人；确认不是后再保存。")
+        % {"names": names or _("不在您管辖范围内")},
+        code="possible_duplicate",
+    )
 
 
 @transaction.atomic
-def member_create(*, actor, **fields) -> Member:
-    """Register a poor party member (逐人登记、建档立卡)."""
+def member_create(*, actor, confirm_not_duplicate: bool = False, **fields) -> Member:
+    """Register a poor party member (逐人登记、建档立卡).
+
+    A possible duplicate (same name and birth date in the township) is refused with
+    code ``possible_duplicate`` until the caller confirms it is another person.
+    """
     _check_fields(fields)
     member = Member(**fields)
     _check_village(actor, member.village if member.village_id else None)
     _identify(member)
-    _check_unique_id(member)
+    _check_unique_id(member, actor)
     _place(member)
+    if not confirm_not_duplicate:
+        _check_possible_duplicates(member, actor)
     _apply_route(member)
     member.file_number = next_file_numbers(member.county)[0]
     member._history_user = actor
@@ -162,7 +189,7 @@ def member_update(*, actor, member: Member, **fields) -> Member:
         setattr(member, field, value)
     _check_village(actor, member.village)
     _identify(member)
-    _check_unique_id(member)
+    _check_unique_id(member, actor)
     _place(member)
     _apply_route(member)
     member._history_user = actor
@@ -215,6 +242,12 @@ def household_member_save(*, actor, member: Member, household_member: HouseholdM
     household_member.full_clean()
     household_member.save()
     return household_member
+
+
+@transaction.atomic
+def household_member_delete(*, actor, household_member: HouseholdMember) -> None:
+    household_member._history_user = actor
+    household_member.delete()
 
 
 @transaction.atomic

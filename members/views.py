@@ -65,12 +65,17 @@ class MemberEditView(ObjectEditView):
         return kwargs
 
     def form_valid(self, form):
-        duplicates = self._possible_duplicates(form)
-        if duplicates and not form.cleaned_data.get("confirm_not_duplicate"):
-            form.offer_duplicate_confirmation()
-            form.add_error(None, _("发现同一乡镇有同名、同出生日期的档案，请核对是否为同一人。"))
-            return self.render_to_response(self.get_context_data(form=form, duplicates=duplicates))
-        return super().form_valid(form)
+        try:
+            member = self.save(form)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            context = {"form": form}
+            if getattr(error, "code", None) == "possible_duplicate":
+                form.offer_duplicate_confirmation()
+                context["duplicates"] = self._possible_duplicates(form)
+            return self.render_to_response(self.get_context_data(**context))
+        messages.success(self.request, _("已保存：%(object)s") % {"object": member})
+        return redirect(member.get_absolute_url())
 
     def _possible_duplicates(self, form):
         from . import idnumbers
@@ -94,7 +99,11 @@ class MemberEditView(ObjectEditView):
 
     def save(self, form):
         if self.object is None:
-            return services.member_create(actor=self.request.user, **form.service_fields)
+            return services.member_create(
+                actor=self.request.user,
+                confirm_not_duplicate=form.cleaned_data.get("confirm_not_duplicate", False),
+                **form.service_fields,
+            )
         return services.member_update(actor=self.request.user, member=self.object, **form.service_fields)
 
 

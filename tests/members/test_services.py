@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from members import idnumbers, services
 from members.choices import LabourCapacity, NoticeState, Status, Track
-from members.models import IdNumberReveal, Member, PovertyExitPlan, StatusChange
+from members.models import HouseholdMember, IdNumberReveal, Member, PovertyExitPlan, StatusChange
 from tests.members.factories import id_number, make_member
 
 pytestmark = pytest.mark.django_db
@@ -349,3 +349,36 @@ def test_household_member_id_is_validated(tree):
         actor=None, member=member, relation="child", name="王小明", id_number=id_number(date(2012, 9, 1))
     )
     assert child.age >= 13
+
+
+def test_possible_duplicate_needs_confirmation(tree, users):
+    born = date(1970, 5, 5)
+    first = make_member(tree.a1c, actor=users.county_staff, name="王建国", born=born)
+    with pytest.raises(ValidationError) as excinfo:
+        make_member(tree.a1v, actor=users.county_staff, name="王建国", born=born)
+    assert excinfo.value.code == "possible_duplicate"
+    assert first.file_number in str(excinfo.value)
+    second = make_member(tree.a1v, actor=users.county_staff, name="王建国", born=born, confirm_not_duplicate=True)
+    assert second.pk != first.pk
+
+
+def test_a_clash_outside_the_jurisdiction_is_not_named(tree, users):
+    number = id_number()
+    other = make_member(tree.b1v, id_number=number)
+    with pytest.raises(ValidationError) as excinfo:
+        make_member(tree.a1v, actor=users.county_staff, id_number=number)
+    message = str(excinfo.value.message_dict["id_number"])
+    assert "其他地区" in message
+    assert other.file_number not in message
+    assert other.name not in message
+
+
+def test_household_member_delete_keeps_who(tree, users):
+    member = make_member(tree.a1v)
+    person = services.household_member_save(actor=None, member=member, relation="spouse", name="李桂兰")
+    pk = person.pk
+    services.household_member_delete(actor=users.county_staff, household_member=person)
+    assert not member.household.exists()
+    deleted = HouseholdMember.history.filter(id=pk).first()
+    assert deleted.history_type == "-"
+    assert deleted.history_user == users.county_staff
