@@ -373,7 +373,7 @@ def _close(change: StatusChange, actor, state: str, note: str) -> None:
 def _lock_open(change: StatusChange) -> StatusChange:
     change = StatusChange.objects.select_for_update().select_related("member").get(pk=change.pk)
     if change.state != NoticeState.NOTICING:
-        raise ValidationError(_("该状态变更已%(state)s，不能再操作。") % {"state": change.get_state_display()})
+        raise ValidationError(_("该状态变更%(state)s，不能再操作。") % {"state": change.get_state_display()})
     return change
 
 
