@@ -7,5 +7,6 @@ class MembersConfig(AppConfig):
     verbose_name = _("贫困党员档案")
     navigation = (
         (_("贫困党员档案"), "members:member_list", "members.view_member"),
+        (_("台账导入"), "members_import:upload", "members.add_importbatch"),
         (_("收入标准"), "members:threshold_list", "members.change_incomethreshold"),
     )

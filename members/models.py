@@ -564,3 +564,116 @@ def _import_file_path(instance, filename) -> str:
     import uuid
 
     return f"imports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.xlsx"
+
+
+class ImportBatchStatus(models.TextChoices):
+    CHECKING = "checking", _("正在检查")
+    PREVIEWED = "previewed", _("待确认")
+    QUEUED = "queued", _("已确认，排队中")
+    RUNNING = "running", _("正在导入")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+    ROLLED_BACK = "rolled_back", _("已撤销")
+
+
+class ImportBatch(ScopedModelMixin, TimeStampedModel):
+    """One Excel register sent for import (台账导入批次): who, when, which file, what it did.
+
+    The preview and the confirmed run read the stored file, so they work across requests
+    and workers. The members a confirmed run created or changed are found through their
+    history rows (``history_from`` … ``history_to`` with ``change_reason``), which is also
+    what a rollback restores from.
+    """
+
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("管辖范围"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("导入人的管辖范围；批次只在该范围内可见。"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("导入人"), on_delete=models.PROTECT, related_name="+"
+    )
+    file = models.FileField(_("文件"), upload_to=_import_file_path, max_length=255)
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=ImportBatchStatus.choices, default=ImportBatchStatus.CHECKING
+    )
+    progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
+    progress_note = models.CharField(_("进度说明"), max_length=128, blank=True)
+    message = models.TextField(_("说明"), blank=True)
+    sheet_name = models.CharField(_("工作表"), max_length=64, blank=True)
+    header_row = models.PositiveIntegerField(_("表头所在行"), null=True, blank=True)
+    total = models.PositiveIntegerField(_("人员行数"), default=0)
+    created = models.PositiveIntegerField(_("新建"), default=0)
+    updated = models.PositiveIntegerField(_("更新"), default=0)
+    unchanged = models.PositiveIntegerField(_("无变化"), default=0)
+    rejected = models.PositiveIntegerField(_("拒绝"), default=0)
+    errors = models.JSONField(_("拒绝的行"), default=list, blank=True)
+    rows = models.JSONField(_("逐行结果"), default=list, blank=True)
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    change_reason = models.CharField(_("历史记录说明"), max_length=100, blank=True)
+    history_from = models.BigIntegerField(_("首条历史记录"), null=True, blank=True)
+    history_to = models.BigIntegerField(_("末条历史记录"), null=True, blank=True)
+    lapsed_decisions = models.JSONField(
+        _("失效的分流决定"), default=list, blank=True, help_text=_("导入使其失效的分流决定，撤销时恢复。")
+    )
+    rolled_back_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    rolled_back_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("撤销人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("台账导入批次")
+        verbose_name_plural = _("台账导入批次")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return _("导入批次 #%(id)s（%(name)s）") % {"id": self.pk, "name": self.original_name}
+
+    def get_absolute_url(self):
+        return reverse("members_import:batch", kwargs={"pk": self.pk})
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {ImportBatchStatus.DONE, ImportBatchStatus.FAILED, ImportBatchStatus.ROLLED_BACK}
+
+
+class RegisterExport(ScopedModelMixin, models.Model):
+    """One export of the register (登记造册导出记录): who took which rows, with full ID numbers or not.
+
+    A full export is one access to many ID numbers; it is logged here once, with the
+    filters that chose the rows, rather than as one IdNumberReveal per member.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("导出人"), on_delete=models.PROTECT, related_name="+"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("管辖范围"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    exported_at = models.DateTimeField(_("导出时间"), auto_now_add=True)
+    filters = models.CharField(_("筛选条件"), max_length=500, blank=True)
+    row_count = models.PositiveIntegerField(_("导出人数"), default=0)
+    full_id_numbers = models.BooleanField(_("含完整身份证号码"), default=False)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("登记造册导出记录")
+        verbose_name_plural = _("登记造册导出记录")
+        ordering = ["-exported_at", "-id"]
+
+    def __str__(self):
+        return f"{self.user} {self.exported_at:%Y-%m-%d %H:%M}"

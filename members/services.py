@@ -68,9 +68,13 @@ def route(*, age: int, labour_capacity: str, has_living_source: bool) -> str:
     return Track.UNDECIDED
 
 
-def _apply_route(member: Member, today: date | None = None) -> None:
-    """Recompute the rule's track; a person's decision stands only while the rule's
-    result it overrode is unchanged (new facts need a new decision)."""
+def resolve_track(member: Member, standing: TrackDecision | None, today: date | None = None):
+    """Set the member's computed and effective track from the rule and the standing decision.
+
+    A person's decision stands only while the rule's result it overrode is unchanged (new
+    facts need a new decision). Returns the decision that lapses, for the caller to mark;
+    pure, so that a bulk import can route thousands of members without a query each.
+    """
     today = today or timezone.localdate()
     computed = route(
         age=idnumbers.age_on(member.id_number, today),
@@ -78,14 +82,19 @@ def _apply_route(member: Member, today: date | None = None) -> None:
         has_living_source=member.has_living_source,
     )
     member.computed_track = computed
-    decision = member.track_decisions.filter(lapsed_at__isnull=True).first() if member.pk else None
-    if decision is not None and decision.computed_track == computed:
-        member.track, member.track_override_reason = decision.track, decision.reason
-        return
-    if decision is not None:
-        decision.lapsed_at = timezone.now()
-        decision.save(update_fields=["lapsed_at", "updated_at"])
+    if standing is not None and standing.computed_track == computed:
+        member.track, member.track_override_reason = standing.track, standing.reason
+        return None
     member.track, member.track_override_reason = computed, ""
+    return standing
+
+
+def _apply_route(member: Member, today: date | None = None) -> None:
+    standing = member.track_decisions.filter(lapsed_at__isnull=True).first() if member.pk else None
+    lapsed = resolve_track(member, standing, today)
+    if lapsed is not None:
+        lapsed.lapsed_at = timezone.now()
+        lapsed.save(update_fields=["lapsed_at", "updated_at"])
 
 
 # --- registration ------------------------------------------------------------------------

@@ -22,6 +22,8 @@ REGISTER_EDIT = {
     "members.objection": EDIT,
     "members.trackdecision": EDIT,
     "members.incomethreshold": VIEW,
+    "members.importbatch": EDIT,
+    "members.registerexport": VIEW,
 }
 REGISTER_VIEW = {
     "members.member": VIEW,

@@ -13,6 +13,7 @@ from members import services
 from members.models import (
     HouseholdMember,
     IdNumberReveal,
+    ImportBatch,
     IncomeCheck,
     IncomeThreshold,
     Member,
@@ -102,6 +103,13 @@ def foreign_records(tree, users):
             actor=users.county_b, member=member, track="demonstration", reason="白河县决定"
         ).track_decisions.get(),
         IdNumberReveal: IdNumberReveal.objects.create(member=member, user=users.county_b),
+        ImportBatch: ImportBatch.objects.create(
+            created_by=users.county_b,
+            region=tree.b,
+            original_name="白河县台账.xlsx",
+            file="imports/x.xlsx",
+            status="done",
+        ),
     }
 
 

@@ -295,3 +295,9 @@ def test_thresholds_only_for_city_staff(client, users):
         {"year": 2026, "out_of_poverty": "4200", "well_off": "12500", "notice_days": "7"},
     )
     assert "12500" in client.get(reverse("members:threshold_list")).content.decode()
+
+
+def test_list_offers_export_with_the_same_filters_and_import(county_client, tree):
+    body = county_client.get(reverse("members:member_list"), {"status": "poor"}).content.decode()
+    assert reverse("members_import:export") + "?status=poor" in body
+    assert reverse("members_import:upload") in body

@@ -1,0 +1,31 @@
+"""Celery tasks of the register import: the check and the confirmed run of large files.
+
+Both take only the batch id and are idempotent: the batch's status is the job's state,
+claimed with a conditional UPDATE, so a redelivered message finds the work done (or
+taken) and returns. Queue them with ``transaction.on_commit`` so that the worker sees the
+batch row.
+"""
+
+from celery import shared_task
+
+from . import importing
+from .models import ImportBatch, ImportBatchStatus
+
+
+@shared_task(name="members.check_import_batch")
+def check_import_batch(batch_id: int) -> str:
+    """Check an uploaded register and record its row-by-row preview."""
+    batch = ImportBatch.objects.select_related("created_by").filter(pk=batch_id).first()
+    if batch is None:
+        return "missing"
+    if batch.status != ImportBatchStatus.CHECKING:
+        return batch.status  # checked already: a redelivered message has nothing to do
+    # The check writes nothing but the batch's preview, so running it twice is harmless.
+    return importing.batch_preview(batch).status
+
+
+@shared_task(name="members.run_import_batch")
+def run_import_batch(batch_id: int) -> str:
+    """Write a confirmed batch (all or nothing) with its history."""
+    batch = importing.batch_run(batch_id)
+    return batch.status if batch else "missing"
