@@ -29,3 +29,26 @@ def run_import_batch(batch_id: int) -> str:
     """Write a confirmed batch (all or nothing) with its history."""
     batch = importing.batch_run(batch_id)
     return batch.status if batch else "missing"
+
+
+@shared_task(name="members.reroute_members")
+def reroute_members() -> int:
+    """Daily: apply the routing rules again to members old enough for age to matter.
+
+    A birthday can carry a member to 60 and, without a source of living, to social
+    relief; the rule is applied, never silently changed by hand. Idempotent.
+    """
+    from datetime import date
+
+    from django.utils import timezone
+
+    from . import services
+    from .models import Member
+
+    today = timezone.localdate()
+    # Only those who turned 60 in the last year can have crossed the line since.
+    oldest, youngest = date(today.year - 61, today.month, 1), date(today.year - 59, today.month, min(today.day, 28))
+    changed = 0
+    for member in Member.objects.filter(birth_date__gte=oldest, birth_date__lte=youngest).iterator(chunk_size=500):
+        changed += services.member_reroute(member=member, today=today)
+    return changed

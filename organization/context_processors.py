@@ -18,10 +18,17 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    items = []
-    for label, name, perm in _entries():
-        if perm is None or user.has_perm(perm):
-            url = reverse(name)
-            active = request.path == url if name == "home" else request.path.startswith(url)
-            items.append({"label": label, "url": url, "active": active})
+    items = [
+        {"label": label, "url": reverse(name), "active": False}
+        for label, name, perm in _entries()
+        if perm is None or user.has_perm(perm)
+    ]
+    # The area whose address is the longest prefix of this page is the current one.
+    matches = [
+        item
+        for item in items
+        if request.path == item["url"] or (item["url"] != "/" and request.path.startswith(item["url"]))
+    ]
+    if matches:
+        max(matches, key=lambda item: len(item["url"]))["active"] = True
     return {"nav_items": items}

@@ -187,6 +187,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60 * 2}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "prune-login-records": {"task": "organization.prune_login_records", "schedule": 60 * 60 * 24},
+    "reroute-members": {"task": "members.reroute_members", "schedule": 60 * 60 * 24},
 }
 
 EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

@@ -382,3 +382,17 @@ def test_household_member_delete_keeps_who(tree, users):
     deleted = HouseholdMember.history.filter(id=pk).first()
     assert deleted.history_type == "-"
     assert deleted.history_user == users.county_staff
+
+
+def test_daily_reroute_moves_those_who_turned_sixty(tree):
+    from members.tasks import reroute_members
+
+    turning = make_member(tree.a1v, born=born_years_ago(60, days=1), has_living_source=False)
+    young = make_member(tree.a1v, born=born_years_ago(40))
+    Member.objects.filter(pk=turning.pk).update(track=Track.DEMONSTRATION, computed_track=Track.DEMONSTRATION)
+    assert reroute_members.delay().get() == 1
+    turning.refresh_from_db()
+    young.refresh_from_db()
+    assert turning.track == Track.RELIEF
+    assert young.track == Track.DEMONSTRATION
+    assert reroute_members.delay().get() == 0

@@ -182,3 +182,10 @@ def test_filters_collapse_on_phones_and_keep_chinese_choices(county_client, tree
     body = county_client.get(reverse("organization:region_list")).content.decode()
     assert 'id="filters"' in body
     assert "城市（社区）" in body
+
+
+def test_one_menu_item_is_current(county_client):
+    items = county_client.get("/members/import/").context["nav_items"]
+    assert [item["label"] for item in items if item["active"]] == ["台账导入"]
+    items = county_client.get("/members/").context["nav_items"]
+    assert [item["label"] for item in items if item["active"]] == ["贫困党员档案"]
