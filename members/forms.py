@@ -20,25 +20,7 @@ class MemberForm(ScopedModelForm):
 
     class Meta:
         model = Member
-        fields = [
-            "name",
-            "id_number",
-            "ethnicity",
-            "phone",
-            "village",
-            "party_branch",
-            "party_organization",
-            "joined_party_on",
-            "education",
-            "health",
-            "labour_capacity",
-            "has_living_source",
-            "household_size",
-            "poverty_causes",
-            "income_per_head",
-            "registered_on",
-            "notes",
-        ]
+        fields = MEMBER_INPUT_FIELDS
         widgets = {"joined_party_on": DATE, "registered_on": DATE, "notes": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
             "id_number": _("18位，出生日期和性别由号码自动得出；旧的15位号码会自动升为18位。"),

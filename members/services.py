@@ -28,27 +28,26 @@ from .models import (
 
 RELIEF_AGE = 60
 
-# The fields a clerk types; everything else on Member is derived or set by a workflow.
-MEMBER_INPUT_FIELDS = frozenset(
-    {
-        "name",
-        "id_number",
-        "ethnicity",
-        "phone",
-        "party_branch",
-        "party_organization",
-        "joined_party_on",
-        "education",
-        "health",
-        "labour_capacity",
-        "has_living_source",
-        "household_size",
-        "village",
-        "poverty_causes",
-        "income_per_head",
-        "registered_on",
-        "notes",
-    }
+# The fields a clerk types, in the order forms show them; everything else on Member is
+# derived or set by a workflow.
+MEMBER_INPUT_FIELDS = (
+    "name",
+    "id_number",
+    "ethnicity",
+    "phone",
+    "village",
+    "party_branch",
+    "party_organization",
+    "joined_party_on",
+    "education",
+    "health",
+    "labour_capacity",
+    "has_living_source",
+    "household_size",
+    "poverty_causes",
+    "income_per_head",
+    "registered_on",
+    "notes",
 )
 
 
@@ -135,7 +134,7 @@ def next_file_numbers(county: Region, count: int = 1) -> list[str]:
 
 
 def _check_fields(fields: dict) -> None:
-    if unknown := set(fields) - MEMBER_INPUT_FIELDS:
+    if unknown := set(fields) - set(MEMBER_INPUT_FIELDS):
         raise ValidationError(_("不能直接修改这些字段：%(fields)s") % {"fields": "、".join(sorted(unknown))})
 
 
