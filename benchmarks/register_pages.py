@@ -42,7 +42,9 @@ REPEAT = 15
 def fill(total: int) -> None:
     """Bring the member count up to ``total`` with plausible rows, in bulk."""
     have = Member.objects.count()
-    if have >= total:
+    if have > total:
+        raise SystemExit(f"The database already holds {have} members, more than {total}: use a fresh database.")
+    if have == total:
         return
     rng = random.Random(total)
     villages = list(Region.objects.filter(level=RegionLevel.VILLAGE).select_related("parent__parent"))
