@@ -10,6 +10,11 @@ api_v1 = [
     path("auth/token/", organization_api_views.ObtainTokenView.as_view(), name="api_token"),
     path("", include("organization.api.urls")),
     path("", include("members.api.urls")),
+    path("", include("training.api.urls")),
+    path("", include("projects.api.urls")),
+    path("", include("assistance.api.urls")),
+    path("", include("fund.api.urls")),
+    path("", include("reports.api.urls")),
 ]
 
 urlpatterns = [
@@ -22,6 +27,11 @@ urlpatterns = [
     path("org/", include("organization.urls")),
     path("members/import/", include("members.import_urls")),
     path("members/", include("members.urls")),
+    path("training/", include("training.urls")),
+    path("projects/", include("projects.urls")),
+    path("assistance/", include("assistance.urls")),
+    path("fund/", include("fund.urls")),
+    path("reports/", include("reports.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),

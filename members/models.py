@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from organization.choices import RegionLevel
+from organization.hooks import role_hooks
 from organization.models import PartyOrganization, Region, TimeStampedModel
 from organization.scoping import ScopedModelMixin, ScopedQuerySet
 
@@ -85,9 +86,18 @@ class ChoiceSetField(models.CharField):
 
 
 def member_scope_q(user, prefix: str = "") -> Q:
-    """A member's jurisdiction through the denormalized county/township/village keys:
-    an equality on an indexed column instead of a path LIKE over a join, which keeps
-    lists fast at 100,000 members."""
+    """The members ``user`` may reach, as a Q over ``prefix`` + member fields.
+
+    Roles whose jurisdiction is a set of assigned members (a cadre's paired members,
+    say) get it from the app that owns the assignment: its AppConfig names a function
+    under ``member_scopes`` (organization.hooks), which should return a
+    ``{prefix}pk__in`` subquery so that a member with two assignments is one row.
+    Everyone else sees a region: through the denormalized county/township/village
+    keys, an equality on an indexed column instead of a path LIKE over a join, which
+    keeps lists fast at 100,000 members."""
+    assigned = role_hooks("member_scopes").get(user.role)
+    if assigned is not None:
+        return assigned(user, prefix)
     region = user.region
     if region is None:
         return Q(pk__in=[])

@@ -16,6 +16,7 @@ from organization.generic import (
     ScopedViewMixin,
     add_service_errors,
 )
+from organization.hooks import sections
 
 from . import selectors, services
 from .filtersets import IncomeThresholdFilterSet, MemberFilterSet
@@ -138,6 +139,7 @@ class MemberDetailView(ObjectDetailView):
                 "add_trackdecision",
             )
         }
+        context["file_sections"] = sections("member_file_sections", self.request, member)
         return context
 
 

@@ -3,8 +3,11 @@
 The one place that says which role holds which Django permission. Scoping by region
 is applied on top of this by ``ScopedQuerySet.visible_to``: a permission here lets a
 role act on a kind of record, the jurisdiction says which records.
-Later apps add their models to ``ROLE_PERMISSIONS``.
+Later apps keep their own table in ``<app>/roles.py`` and name it on their AppConfig
+(``role_permissions``, see organization.hooks); ``role_permissions()`` merges them.
 """
+
+from functools import cache
 
 from .choices import RegionLevel, Role
 
@@ -101,15 +104,28 @@ ROLE_REGION_LEVELS: dict[str, frozenset[str]] = {
 }
 
 
-# Permissions that are not an action on a model ("app.codename").
-SPECIAL_ACTIONS = frozenset({"reveal_id_number"})
+# Django's model actions; any other action is a permission of its own ("app.codename"),
+# such as "members.reveal_id_number".
+MODEL_ACTIONS = frozenset({"view", "add", "change", "delete"})
+
+
+@cache
+def role_permissions() -> dict[str, dict[str, frozenset[str]]]:
+    """This table merged with every other app's (``role_permissions`` hook)."""
+    from .hooks import hooks
+
+    merged = {role: dict(table) for role, table in ROLE_PERMISSIONS.items()}
+    for table in hooks("role_permissions"):
+        for role, entries in table.items():
+            merged.setdefault(role, {}).update(entries)
+    return merged
 
 
 def permissions_for_role(role: str) -> set[str]:
     """Django permission names (``app_label.action_model``) a role holds."""
     perms = set()
-    for label, actions in ROLE_PERMISSIONS.get(role, {}).items():
+    for label, actions in role_permissions().get(role, {}).items():
         app_label, model_name = label.split(".")
         for action in actions:
-            perms.add(f"{app_label}.{action}" if action in SPECIAL_ACTIONS else f"{app_label}.{action}_{model_name}")
+            perms.add(f"{app_label}.{action}_{model_name}" if action in MODEL_ACTIONS else f"{app_label}.{action}")
     return perms

@@ -8,6 +8,7 @@ from . import selectors, services
 from .filtersets import PartyOrganizationFilterSet, RegionFilterSet, UserFilterSet
 from .forms import LoginForm, PartyOrganizationForm
 from .generic import ObjectDetailView, ObjectEditView, ObjectHistoryView, ObjectListView
+from .hooks import sections
 from .models import PartyOrganization, Region, User
 from .tables import PartyOrganizationTable, RegionTable, UserTable
 
@@ -27,6 +28,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(selectors.home_summary(user=self.request.user))
+        context["home_panels"] = sections("home_panels", self.request)
         return context
 
 

@@ -1,9 +1,14 @@
 """Walk every page and API route as a county account with another county's records.
 
 A route that takes a record must answer 404 for one outside the jurisdiction; a
-route that lists must not show it. New apps add their models to ``foreign_records``.
+route that lists must not show it. Each app adds its own records in
+``tests/<app>/scope_records.py``: ``foreign_records(tree, users, records)`` returns
+a dict {model: record outside 青山县} (``records`` holds what came before, such as the
+member), and may define ``PARENT_ARGUMENTS``, ``OTHER_ARGUMENTS`` and ``SHARED_MODELS``
+like those below.
 """
 
+import importlib
 from decimal import Decimal
 
 import pytest
@@ -35,6 +40,18 @@ SHARED_MODELS = {IncomeThreshold}
 OTHER_ARGUMENTS = {"format": "json", "year": 2025}
 # URL arguments naming the record a new one is added under.
 PARENT_ARGUMENTS = {"member_pk": Member, "change_pk": StatusChange}
+
+
+APP_RECORDS = []
+for _app in ("training", "projects", "assistance", "fund", "reports"):
+    try:
+        _module = importlib.import_module(f"tests.{_app}.scope_records")
+    except ModuleNotFoundError:
+        continue
+    APP_RECORDS.append(_module)
+    SHARED_MODELS |= set(getattr(_module, "SHARED_MODELS", ()))
+    OTHER_ARGUMENTS |= getattr(_module, "OTHER_ARGUMENTS", {})
+    PARENT_ARGUMENTS |= getattr(_module, "PARENT_ARGUMENTS", {})
 
 
 def walk(resolver=None, prefix="", namespace=""):
@@ -76,7 +93,7 @@ def foreign_records(tree, users):
     services.threshold_set(actor=None, year=2025, out_of_poverty=Decimal("4000"), well_off=Decimal("12000"))
     check = services.income_check_record(actor=None, member=member, year=2025, income_per_head=Decimal("5000"))
     change = member.status_changes.get()
-    return {
+    records = {
         Region: tree.b1v,
         PartyOrganization: PartyOrganizationFactory(region=tree.b1v, name="中共李家湾村支部委员会"),
         User: users.county_b,
@@ -111,6 +128,9 @@ def foreign_records(tree, users):
             status="done",
         ),
     }
+    for module in APP_RECORDS:
+        records.update(module.foreign_records(tree, users, records))
+    return records
 
 
 def test_every_route_hides_other_counties(county_client, foreign_records):

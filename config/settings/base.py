@@ -44,6 +44,11 @@ INSTALLED_APPS = [
     "bootstrap",
     # ours; the menu follows this order
     "members",
+    "training",
+    "projects",
+    "assistance",
+    "fund",
+    "reports",
     "organization",
 ]
 

@@ -99,8 +99,8 @@ def test_no_exported_cell_can_run_as_a_formula(tree, users, prefix, payload):
             assert cell.data_type != "f", cell.coordinate
             if isinstance(cell.value, str):
                 assert not cell.value.startswith(DANGEROUS), (cell.coordinate, cell.value)
-    # the XML reader turns a carriage return into a line feed; the quote is what counts
-    assert values(sheet)[3][8] == ("'" + prefix + payload).replace("\r", "\n")
+    # some openpyxl versions read a carriage return back as a line feed; the quote is what counts
+    assert values(sheet)[3][8].replace("\r", "\n") == ("'" + prefix + payload).replace("\r", "\n")
 
 
 def test_escape_formula_property():

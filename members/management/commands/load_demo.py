@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from members.demo import build_demo_members
 from organization.demo import build_demo_city
+from organization.hooks import hooks
 
 
 def _width(text: str) -> int:
@@ -40,6 +41,8 @@ class Command(BaseCommand):
         self.stdout.write("正在创建演示城市河洛市 (building demo city) …")
         result = build_demo_city(stdout=self.stdout)
         build_demo_members(stdout=self.stdout)
+        for build in hooks("demo_builder"):
+            build(stdout=self.stdout)
         counts, created = result["counts"], result["created"]
 
         self.stdout.write("")
