@@ -23,13 +23,14 @@ CHROMIUM_ARGS = [
 # A common Android phone; work teams use the app on one.
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
-# between browser steps are still synchronous.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-
-@pytest.fixture(scope="session")
-def browser():
+@pytest.fixture
+def browser(monkeypatch):
+    """One browser per test: Playwright's sync API runs an event loop in this thread
+    while it lives, which Django's async-safety check would otherwise refuse for the
+    ORM calls a test makes between browser steps (and the variable that allows them
+    must not leak into other tests: ``check --deploy`` rejects it)."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     if not Path(CHROMIUM).exists():
         message = f"{CHROMIUM} not found: apt-get install chromium (or set CHROMIUM=/path/to/chromium)"
         if os.environ.get("CI"):
