@@ -1,6 +1,40 @@
-"""What each role may do with the reports models (merged by organization.roles)."""
+"""What each role may do with the reports models (merged by organization.roles).
 
-from organization.choices import Role  # noqa: F401
-from organization.roles import ALL, EDIT, VIEW  # noqa: F401
+City staff configure the programme; counties and townships set their own plans; staff
+produce bulletins and keep admonitions and commendations; leaders read everything in
+their jurisdiction. ``view_dashboard`` is the dashboards' own permission.
+"""
 
-ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {}
+from organization.choices import Role
+from organization.roles import ALL, EDIT, VIEW
+
+DASHBOARD = frozenset({"view", "view_dashboard"})
+
+STAFF = {
+    "reports.programme": DASHBOARD,
+    "reports.jurisdictionplan": EDIT,
+    "reports.bulletinjob": EDIT,
+    "reports.admonition": EDIT,
+    "reports.rectificationplan": EDIT,
+    "reports.commendation": EDIT,
+    "reports.commendationobjection": EDIT,
+}
+READ = {
+    "reports.programme": DASHBOARD,
+    "reports.jurisdictionplan": VIEW,
+    "reports.bulletinjob": VIEW,
+    "reports.admonition": VIEW,
+    "reports.rectificationplan": VIEW,
+    "reports.commendation": VIEW,
+    "reports.commendationobjection": VIEW,
+}
+
+ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
+    Role.CITY_STAFF: {**STAFF, "reports.programme": DASHBOARD | EDIT},
+    Role.COUNTY_STAFF: STAFF,
+    Role.TOWNSHIP_STAFF: {**READ, "reports.jurisdictionplan": EDIT},
+    Role.LEADER: READ,
+    Role.WORK_TEAM: {"reports.programme": VIEW},
+    Role.CADRE: {"reports.programme": VIEW},
+    Role.ADMIN: {**dict.fromkeys(STAFF, ALL), "reports.programme": DASHBOARD | ALL},
+}
