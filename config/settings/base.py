@@ -193,6 +193,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "prune-login-records": {"task": "organization.prune_login_records", "schedule": 60 * 60 * 24},
     "reroute-members": {"task": "members.reroute_members", "schedule": 60 * 60 * 24},
+    # Daily; produces the city's yearly bulletin only on the date the programme sets.
+    "yearly-bulletin": {"task": "reports.scheduled_bulletin", "schedule": 60 * 60 * 24},
 }
 
 EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
