@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from organization.choices import Role
+
 
 class TrainingConfig(AppConfig):
     name = "training"
@@ -9,3 +11,5 @@ class TrainingConfig(AppConfig):
     navigation = ()
     # extension points, see organization.hooks
     role_permissions = "training.roles.ROLE_PERMISSIONS"
+    member_scopes = {Role.EXPERT: "training.scoping.expert_member_q"}
+    work_items = "training.selectors.work_items"
