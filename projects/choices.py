@@ -47,3 +47,7 @@ class GiverKind(models.TextChoices):
     WORK_TEAM = "work_team", _("驻村工作队")
     FUND = "fund", _("脱困基金")
     OTHER = "other", _("其他")
+
+
+# The outcomes a project is closed with.
+CLOSE_CHOICES = [(ProjectStatus.CLOSED, _("完成结项")), (ProjectStatus.FAILED, _("项目失败"))]
