@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Pt
@@ -96,24 +97,24 @@ def content(job: BulletinJob) -> dict:
 
 
 RANKING_HEADERS = (
-    ("排名", None),
-    ("单位", "name"),
-    ("贫困党员", "total"),
-    ("贫困", "poor"),
-    ("脱贫", "out"),
-    ("小康", "well_off"),
-    ("脱困示范", "demonstration"),
-    ("社会救济", "relief"),
-    ("待人工判定", "undecided"),
-    ("年度脱贫目标", "target"),
-    ("年度实际脱贫", "exits"),
-    ("目标完成率", "rate"),
-    ("完成情况", "met"),
-    ("三年目标进度", "goal_rate"),
+    (_lazy("排名"), None),
+    (_lazy("单位"), "name"),
+    (_lazy("贫困党员"), "total"),
+    (_lazy("贫困"), "poor"),
+    (_lazy("脱贫"), "out"),
+    (_lazy("小康"), "well_off"),
+    (_lazy("脱困示范"), "demonstration"),
+    (_lazy("社会救济"), "relief"),
+    (_lazy("待人工判定"), "undecided"),
+    (_lazy("年度脱贫目标"), "target"),
+    (_lazy("年度实际脱贫"), "exits"),
+    (_lazy("目标完成率"), "rate"),
+    (_lazy("完成情况"), "met"),
+    (_lazy("三年目标进度"), "goal_rate"),
 )
 
 
-def _cell(row: dict, key: str, rank: int):
+def ranking_cell(row: dict, key: str, rank: int):
     if key is None:
         return rank
     if key in ("rate", "goal_rate"):
@@ -123,6 +124,14 @@ def _cell(row: dict, key: str, rank: int):
     if key == "target" and row[key] is None:
         return "—"
     return row[key]
+
+
+def write_cell(sheet, row: int, col: int, value) -> None:
+    # Text always as a string: a name starting with "=" must never become a formula.
+    if isinstance(value, int):
+        sheet.write_number(row, col, value)
+    else:
+        sheet.write_string(row, col, str(value))
 
 
 def write_docx(data: dict, path: Path) -> None:
@@ -145,11 +154,11 @@ def write_docx(data: dict, path: Path) -> None:
     table = document.add_table(rows=1, cols=len(RANKING_HEADERS))
     table.style = "Table Grid"
     for cell, (label, _key) in zip(table.rows[0].cells, RANKING_HEADERS, strict=True):
-        cell.text = _(label)
+        cell.text = str(label)
     for rank, row in enumerate(data["ranking"], start=1):
         cells = table.add_row().cells
         for cell, (_label, key) in zip(cells, RANKING_HEADERS, strict=True):
-            cell.text = str(_cell(row, key, rank))
+            cell.text = str(ranking_cell(row, key, rank))
     document.add_heading(_("二、完成年度目标的单位"), level=2)
     document.add_paragraph("、".join(data["met"]) or _("无"))
     document.add_heading(_("三、未完成年度目标的单位"), level=2)
@@ -179,14 +188,10 @@ def write_xlsx(data: dict, members, path: Path) -> None:
     sheet = workbook.add_worksheet(_("目标完成情况及排名"))
     sheet.write_string(0, 0, data["title"], bold)
     for col, (label, _key) in enumerate(RANKING_HEADERS):
-        sheet.write_string(1, col, _(label), bold)
+        sheet.write_string(1, col, str(label), bold)
     for rank, row in enumerate(data["ranking"], start=1):
         for col, (_label, key) in enumerate(RANKING_HEADERS):
-            value = _cell(row, key, rank)
-            if isinstance(value, int):
-                sheet.write_number(rank + 1, col, value)
-            else:
-                sheet.write_string(rank + 1, col, str(value))
+            write_cell(sheet, rank + 1, col, ranking_cell(row, key, rank))
     sheet = workbook.add_worksheet(_("表彰与诫勉"))
     sheet.write_row(0, 0, [_("类别"), _("对象"), _("单位"), _("说明")], bold)
     line = 1

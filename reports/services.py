@@ -77,7 +77,10 @@ def plan_save(*, actor, plan: JurisdictionPlan | None = None, **fields) -> Juris
     if creating:
         plan.region = fields.pop("region", None)
         plan.year = fields.pop("year", None)
-        plan.programme = fields.pop("programme", None) or active_programme()
+        programme = fields.pop("programme", None) or active_programme()
+        if programme is None:
+            raise ValidationError(_("市委组织部尚未配置行动周期，请先配置后再制定规划。"))
+        plan.programme = programme
     else:
         fields.pop("region", None), fields.pop("year", None), fields.pop("programme", None)
     for name in PLAN_FIELDS:
@@ -85,8 +88,6 @@ def plan_save(*, actor, plan: JurisdictionPlan | None = None, **fields) -> Juris
             setattr(plan, name, fields.pop(name))
     if fields:
         raise TypeError(f"unexpected fields: {sorted(fields)}")
-    if plan.programme is None:
-        raise ValidationError(_("市委组织部尚未配置行动周期，请先配置后再制定规划。"))
     _check_region(actor, plan.region)
     if plan.region.level not in (RegionLevel.COUNTY, RegionLevel.TOWNSHIP):
         raise ValidationError({"region": _("规划按县区或乡镇（街道）制定，请选择县区或乡镇。")})

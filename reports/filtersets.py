@@ -1,0 +1,47 @@
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .choices import AdmonitionState, BulletinState, CommendationKind, CommendationState
+from .models import Admonition, BulletinJob, Commendation, JurisdictionPlan
+
+
+class YearFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+class PlanFilterSet(django_filters.FilterSet):
+    year = YearFilter(label=_("年度"))
+    region = django_filters.CharFilter(field_name="region__code", label=_("区划代码"))
+
+    class Meta:
+        model = JurisdictionPlan
+        fields = ["year", "region"]
+
+
+class BulletinFilterSet(django_filters.FilterSet):
+    year = YearFilter(label=_("年度"))
+    state = django_filters.ChoiceFilter(choices=BulletinState.choices, label=_("状态"))
+
+    class Meta:
+        model = BulletinJob
+        fields = ["year", "state"]
+
+
+class AdmonitionFilterSet(django_filters.FilterSet):
+    year = YearFilter(label=_("年度"))
+    state = django_filters.ChoiceFilter(choices=AdmonitionState.choices, label=_("状态"))
+
+    class Meta:
+        model = Admonition
+        fields = ["year", "state"]
+
+
+class CommendationFilterSet(django_filters.FilterSet):
+    year = YearFilter(label=_("年度"))
+    kind = django_filters.ChoiceFilter(choices=CommendationKind.choices, label=_("类别"))
+    state = django_filters.ChoiceFilter(choices=CommendationState.choices, label=_("状态"))
+
+    class Meta:
+        model = Commendation
+        fields = ["year", "kind", "state"]
