@@ -1,4 +1,7 @@
+from decimal import Decimal
+
 from django import forms
+from django.core.validators import MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +13,19 @@ from .models import IncomeProject, ProgressReport, ProjectSupport
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+def money_fields(form, *names, positive=True) -> None:
+    """Amounts in yuan: the same messages as the service (more than zero, at most fen)."""
+    for name in names:
+        field = form.fields[name]
+        field.error_messages["max_decimal_places"] = _("金额最多精确到分（小数点后两位）。")
+        field.error_messages["invalid"] = _("请输入有效的金额（元）。")
+        field.validators = [v for v in field.validators if not isinstance(v, MinValueValidator)]
+        if positive:
+            field.validators.append(MinValueValidator(Decimal("0.01"), _("金额必须大于零。")))
+        else:
+            field.validators.append(MinValueValidator(Decimal("0"), _("金额不能为负数。")))
 
 
 class PlainForm(forms.Form):
@@ -40,6 +56,7 @@ class ProjectForm(ScopedModelForm):
             field.queryset = field.queryset.filter(track=Track.DEMONSTRATION).only("id", "name", "file_number")
             field.queryset = field.queryset.order_by("name")
         self.fields["proposed_on"].initial = timezone.localdate()
+        money_fields(self, "budget", "expected_income")
 
 
 def _lines(text: str, role: str) -> list[dict]:
@@ -131,6 +148,7 @@ class SupportForm(ScopedModelForm):
         kwargs.pop("instance", None)
         super().__init__(*args, **kwargs)
         self.fields["given_on"].initial = timezone.localdate()
+        money_fields(self, "value")
 
 
 class ProgressForm(ScopedModelForm):
@@ -143,6 +161,7 @@ class ProgressForm(ScopedModelForm):
         kwargs.pop("instance", None)
         super().__init__(*args, **kwargs)
         self.fields["reported_on"].initial = timezone.localdate()
+        money_fields(self, "income_to_date", positive=False)
 
 
 class CloseForm(PlainForm):
@@ -161,3 +180,4 @@ class CloseForm(PlainForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["closed_on"].initial = timezone.localdate()
+        money_fields(self, "income_earned", positive=False)

@@ -70,24 +70,64 @@ class ProjectDetailView(ObjectDetailView):
 
 
 class ProjectHistoryView(ObjectHistoryView):
+    """Each step with who and when, choices shown by their labels; support values and
+    progress reports (money) with their own history below."""
+
     queryset = IncomeProject.objects.all()
     template_name = "projects/project_history.html"
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+        context = super(ObjectHistoryView, self).get_context_data(**kwargs)
         project = self.object
-        # Support values are money: their history is shown with the project's.
-        context["support_history"] = list(
-            ProjectSupport.history.filter(project_id=project.pk)
-            .select_related("history_user")
-            .order_by("-history_date", "-history_id")
+        context["history"] = history_entries(project.history.all(), IncomeProject, lambda r: r.title)
+        context["support_history"] = history_entries(
+            ProjectSupport.history.filter(project_id=project.pk),
+            ProjectSupport,
+            lambda r: (
+                _("%(kind)s：%(giver)s，%(value)s 元（%(day)s）")
+                % {"kind": r.get_kind_display(), "giver": r.giver_name, "value": r.value, "day": r.given_on}
+            ),
         )
-        context["progress_history"] = list(
-            ProgressReport.history.filter(project_id=project.pk)
-            .select_related("history_user")
-            .order_by("-history_date", "-history_id")
+        context["progress_history"] = history_entries(
+            ProgressReport.history.filter(project_id=project.pk),
+            ProgressReport,
+            lambda r: _("%(day)s 进展，累计收入 %(income)s 元") % {"day": r.reported_on, "income": r.income_to_date},
         )
         return context
+
+
+def _shown(field, value):
+    if value in (None, ""):
+        return "—"
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    return value
+
+
+# Not shown as changes: keys and stamps (who acted is the history row's user).
+HISTORY_HIDDEN = {"id", "created_at", "updated_at", "member", "project", "proposed_by", "decided_by", "recorded_by"}
+
+
+def history_entries(records, model, summary) -> list[dict]:
+    """History rows newest first, each with its changes against the row before.
+
+    Compared by hand: simple-history's diff_against skips non-editable fields, and the
+    workflow's fields (status, dates, outcome) are non-editable so that only services set them."""
+    fields = [f for f in model._meta.concrete_fields if f.name not in HISTORY_HIDDEN]
+    records = list(records.select_related("history_user").order_by("history_date", "history_id"))
+    entries, previous = [], {}
+    for record in records:
+        changes = []
+        before = previous.get(record.id)
+        if before is not None:
+            for field in fields:
+                old, new = getattr(before, field.attname), getattr(record, field.attname)
+                if old != new:
+                    changes.append({"field": field.verbose_name, "old": _shown(field, old), "new": _shown(field, new)})
+        previous[record.id] = record
+        entries.append({"record": record, "changes": changes, "summary": summary(record)})
+    entries.reverse()
+    return entries
 
 
 class ProjectProposeView(ObjectEditView):
