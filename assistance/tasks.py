@@ -1,0 +1,13 @@
+"""Celery tasks of the assistance area."""
+
+from celery import shared_task
+
+
+@shared_task(name="assistance.propose_referrals")
+def propose_referrals() -> int:
+    """Daily: propose a social-relief referral for each member who is 60 or over and has no
+    source of living, for staff to confirm or dismiss. Idempotent: a member with a proposal,
+    a referral or a dismissal is not proposed again."""
+    from . import services
+
+    return services.referrals_propose()
