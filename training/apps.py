@@ -8,8 +8,15 @@ class TrainingConfig(AppConfig):
     name = "training"
     verbose_name = _("培训")
     # (label, url name, permission needed): the menu entries of this area
-    navigation = ()
+    navigation = (
+        (_("培训班"), "training:batch_list", "training.view_trainingbatch"),
+        (_("专家服务"), "training:service_list", "training.view_expertservice"),
+        (_("实践基地"), "training:base_list", "training.view_practicebase"),
+    )
     # extension points, see organization.hooks
     role_permissions = "training.roles.ROLE_PERMISSIONS"
     member_scopes = {Role.EXPERT: "training.scoping.expert_member_q"}
+    member_file_sections = "training.views.member_file_section"
+    home_panels = "training.views.home_panel"
     work_items = "training.selectors.work_items"
+    demo_builder = "training.demo.build_demo_training"

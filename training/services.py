@@ -82,9 +82,20 @@ def _can(actor, model, obj, action: str) -> bool:
 # --- batches -----------------------------------------------------------------------------
 
 
-def _check_dates(start, end, *, start_field="start_date", end_field="end_date", message=None) -> None:
+def check_batch_dates(start, end) -> None:
+    """Also called by the form, so that the message sits on the field."""
     if start and end and end < start:
-        raise ValidationError({end_field: message or _("结业日期不能早于开班日期，请检查日期。")})
+        raise ValidationError({"end_date": _("结业日期不能早于开班日期，请检查日期。")})
+
+
+def check_follow_up_due(served_on, follow_up_due) -> None:
+    if served_on and follow_up_due and follow_up_due < served_on:
+        raise ValidationError({"follow_up_due": _("跟踪回访期限不能早于服务日期。")})
+
+
+def check_amount(amount) -> None:
+    if amount is not None and amount <= 0:
+        raise ValidationError({"amount": _("金额必须大于0。")})
 
 
 @transaction.atomic
@@ -92,7 +103,7 @@ def batch_create(*, actor, **fields) -> TrainingBatch:
     _check_fields(fields, BATCH_FIELDS)
     batch = TrainingBatch(**fields, created_by=actor)
     _check_region(actor, batch.region if batch.region_id else None)
-    _check_dates(batch.start_date, batch.end_date)
+    check_batch_dates(batch.start_date, batch.end_date)
     return _save(batch, actor)
 
 
@@ -103,7 +114,7 @@ def batch_update(*, actor, batch: TrainingBatch, **fields) -> TrainingBatch:
     for name, value in fields.items():
         setattr(batch, name, value)
     _check_region(actor, batch.region)
-    _check_dates(batch.start_date, batch.end_date)
+    check_batch_dates(batch.start_date, batch.end_date)
     seated = batch.enrolments.filter(status__in=SEAT_STATUSES).count()
     if batch.capacity is not None and batch.capacity < seated:
         raise ValidationError({"capacity": _("已录取%(count)s人，计划人数不能少于已录取人数。") % {"count": seated}})
@@ -383,8 +394,7 @@ def budget_item_add(*, actor, batch: TrainingBatch, **fields) -> BatchBudgetItem
     if not _can(actor, TrainingBatch, batch, "change"):
         raise ValidationError(_("只有主办单位的工作人员可以录入培训经费。"))
     item = BatchBudgetItem(batch=batch, recorded_by=actor, **fields)
-    if item.amount is not None and item.amount <= 0:
-        raise ValidationError({"amount": _("金额必须大于0。")})
+    check_amount(item.amount)
     return _save(item, actor)
 
 
@@ -393,8 +403,7 @@ def budget_item_update(*, actor, item: BatchBudgetItem, **fields) -> BatchBudget
     _check_fields(fields, ("category", "item", "amount", "spent_on", "voucher"))
     for name, value in fields.items():
         setattr(item, name, value)
-    if item.amount is not None and item.amount <= 0:
-        raise ValidationError({"amount": _("金额必须大于0。")})
+    check_amount(item.amount)
     return _save(item, actor)
 
 
@@ -486,8 +495,10 @@ def _save_service(actor, service: ExpertService, members) -> ExpertService:
             _check_own_expert(actor, service.expert)
         except ValidationError as error:
             errors.update(error.message_dict)
-    if service.follow_up_due and service.served_on and service.follow_up_due < service.served_on:
-        errors["follow_up_due"] = [_("跟踪回访期限不能早于服务日期。")]
+    try:
+        check_follow_up_due(service.served_on, service.follow_up_due)
+    except ValidationError as error:
+        errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
     _save(service, actor)

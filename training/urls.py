@@ -1,5 +1,56 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "training"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.BatchListView.as_view(), name="batch_list"),
+    path("batches/add/", views.BatchEditView.as_view(), name="batch_add"),
+    path("batches/<int:pk>/", views.BatchDetailView.as_view(), name="batch_detail"),
+    path("batches/<int:pk>/edit/", views.BatchEditView.as_view(), name="batch_edit"),
+    path("batches/<int:pk>/history/", views.BatchHistoryView.as_view(), name="batch_history"),
+    path("batches/<int:pk>/advance/", views.BatchAdvanceView.as_view(), name="batch_advance"),
+    path("batches/<int:pk>/roster.xlsx", views.BatchRosterExportView.as_view(), name="batch_roster_export"),
+    path("batches/<int:pk>/attendance-sheet/", views.AttendanceSheetView.as_view(), name="batch_attendance_sheet"),
+    path("batches/<int:pk>/costs/", views.BatchCostsView.as_view(), name="batch_costs"),
+    path("batches/<int:batch_pk>/costs/add/", views.BudgetItemEditView.as_view(), name="budget_item_add"),
+    path("costs/<int:pk>/edit/", views.BudgetItemEditView.as_view(), name="budget_item_edit"),
+    path("costs/<int:pk>/history/", views.BudgetItemHistoryView.as_view(), name="budget_item_history"),
+    path("costs/years/", views.BudgetYearView.as_view(), name="budget_years"),
+    path("batches/<int:batch_pk>/topics/add/", views.TopicEditView.as_view(), name="topic_add"),
+    path("topics/<int:pk>/edit/", views.TopicEditView.as_view(), name="topic_edit"),
+    path("batches/<int:batch_pk>/sessions/add/", views.SessionEditView.as_view(), name="session_add"),
+    path("sessions/<int:pk>/edit/", views.SessionEditView.as_view(), name="session_edit"),
+    path("sessions/<int:pk>/attendance/", views.SessionAttendanceView.as_view(), name="session_attendance"),
+    path("recommend/", views.RecommendStartView.as_view(), name="recommend_start"),
+    path("batches/<int:batch_pk>/recommend/", views.RecommendView.as_view(), name="recommend"),
+    path("enrolments/", views.EnrolmentListView.as_view(), name="enrolment_list"),
+    path("enrolments/<int:pk>/", views.EnrolmentDetailView.as_view(), name="enrolment_detail"),
+    path("enrolments/<int:pk>/history/", views.EnrolmentHistoryView.as_view(), name="enrolment_history"),
+    path("enrolments/<int:pk>/admit/", views.EnrolmentAdmitView.as_view(), name="enrolment_admit"),
+    path("enrolments/<int:pk>/decline/", views.EnrolmentDeclineView.as_view(), name="enrolment_decline"),
+    path("enrolments/<int:pk>/drop/", views.EnrolmentDropView.as_view(), name="enrolment_drop"),
+    path("enrolments/<int:pk>/assess/", views.EnrolmentAssessView.as_view(), name="enrolment_assess"),
+    path("experts/", views.ExpertListView.as_view(), name="expert_list"),
+    path("experts/add/", views.ExpertEditView.as_view(), name="expert_add"),
+    path("experts/<int:pk>/", views.ExpertDetailView.as_view(), name="expert_detail"),
+    path("experts/<int:pk>/edit/", views.ExpertEditView.as_view(), name="expert_edit"),
+    path("experts/<int:pk>/history/", views.ExpertHistoryView.as_view(), name="expert_history"),
+    path("services/", views.ServiceListView.as_view(), name="service_list"),
+    path("services/add/", views.ServiceEditView.as_view(), name="service_add"),
+    path("services/<int:pk>/", views.ServiceDetailView.as_view(), name="service_detail"),
+    path("services/<int:pk>/edit/", views.ServiceEditView.as_view(), name="service_edit"),
+    path("services/<int:pk>/history/", views.ServiceHistoryView.as_view(), name="service_history"),
+    path("services/<int:pk>/follow-up/", views.FollowUpView.as_view(), name="service_follow_up"),
+    path("bases/", views.BaseListView.as_view(), name="base_list"),
+    path("bases/add/", views.BaseEditView.as_view(), name="base_add"),
+    path("bases/<int:pk>/", views.BaseDetailView.as_view(), name="base_detail"),
+    path("bases/<int:pk>/edit/", views.BaseEditView.as_view(), name="base_edit"),
+    path("bases/<int:pk>/history/", views.BaseHistoryView.as_view(), name="base_history"),
+    path("visits/", views.VisitListView.as_view(), name="visit_list"),
+    path("visits/add/", views.VisitEditView.as_view(), name="visit_add"),
+    path("visits/<int:pk>/", views.VisitDetailView.as_view(), name="visit_detail"),
+    path("visits/<int:pk>/edit/", views.VisitEditView.as_view(), name="visit_edit"),
+    path("visits/<int:pk>/history/", views.VisitHistoryView.as_view(), name="visit_history"),
+]
