@@ -9,6 +9,7 @@ class ReportsConfig(AppConfig):
     navigation = (
         (_("进展看板"), "reports:dashboard", "reports.view_dashboard"),
         (_("辖区规划"), "reports:plan_list", "reports.view_jurisdictionplan"),
+        (_("行动周期"), "reports:programme_list", "reports.change_programme"),
         (_("年度通报"), "reports:bulletin_list", "reports.view_bulletinjob"),
         (_("诫勉整改"), "reports:admonition_list", "reports.view_admonition"),
         (_("表彰"), "reports:commendation_list", "reports.view_commendation"),
