@@ -153,14 +153,16 @@ class AdmonitionViewSet(ReportsViewSetMixin, viewsets.ModelViewSet):
     @extend_schema(request=s.ReportNoteInputSerializer, responses=s.AdmonitionSerializer)
     @action(detail=True, methods=["post"])
     def dismiss(self, request, *args, **kwargs):
+        target = self.get_object()  # 404 before the input is read
         note = self.parse(s.ReportNoteInputSerializer)["note"]
-        return self.answer(services.admonition_dismiss(actor=request.user, admonition=self.get_object(), reason=note))
+        return self.answer(services.admonition_dismiss(actor=request.user, admonition=target, reason=note))
 
     @extend_schema(request=s.AdmonitionTalkInputSerializer, responses=s.AdmonitionSerializer)
     @action(detail=True, methods=["post"])
     def talk(self, request, *args, **kwargs):
+        target = self.get_object()  # 404 before the input is read
         fields = self.parse(s.AdmonitionTalkInputSerializer)
-        return self.answer(services.admonition_record_talk(actor=request.user, admonition=self.get_object(), **fields))
+        return self.answer(services.admonition_record_talk(actor=request.user, admonition=target, **fields))
 
     @extend_schema(request=s.RectificationInputSerializer, responses={201: s.AdmonitionSerializer})
     @action(detail=True, methods=["post"])
@@ -182,8 +184,9 @@ class RectificationViewSet(
     @extend_schema(request=s.RectificationFollowUpInputSerializer, responses=s.RectificationSerializer)
     @action(detail=True, methods=["post"], url_path="follow-up")
     def follow_up(self, request, *args, **kwargs):
+        target = self.get_object()  # 404 before the input is read
         fields = self.parse(s.RectificationFollowUpInputSerializer)
-        return self.answer(services.rectification_follow_up(actor=request.user, plan=self.get_object(), **fields))
+        return self.answer(services.rectification_follow_up(actor=request.user, plan=target, **fields))
 
 
 class CommendationViewSet(
@@ -213,16 +216,16 @@ class CommendationViewSet(
     @extend_schema(request=s.ReportNoteInputSerializer, responses=s.CommendationSerializer)
     @action(detail=True, methods=["post"])
     def confirm(self, request, *args, **kwargs):
+        target = self.get_object()  # 404 before the input is read
         note = self.parse(s.ReportNoteInputSerializer)["note"]
-        return self.answer(services.commendation_confirm(actor=request.user, commendation=self.get_object(), note=note))
+        return self.answer(services.commendation_confirm(actor=request.user, commendation=target, note=note))
 
     @extend_schema(request=s.ReportNoteInputSerializer, responses=s.CommendationSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, *args, **kwargs):
+        target = self.get_object()  # 404 before the input is read
         note = self.parse(s.ReportNoteInputSerializer)["note"]
-        return self.answer(
-            services.commendation_withdraw(actor=request.user, commendation=self.get_object(), note=note)
-        )
+        return self.answer(services.commendation_withdraw(actor=request.user, commendation=target, note=note))
 
     @extend_schema(request=s.CommendationObjectionInputSerializer, responses={201: s.CommendationObjectionSerializer})
     @action(detail=True, methods=["post"])
@@ -243,8 +246,9 @@ class CommendationObjectionViewSet(
     @extend_schema(request=s.CommendationResolutionInputSerializer, responses=s.CommendationObjectionSerializer)
     @action(detail=True, methods=["post"])
     def resolve(self, request, *args, **kwargs):
+        target = self.get_object()  # 404 before the input is read
         fields = self.parse(s.CommendationResolutionInputSerializer)
-        objection = services.commendation_objection_resolve(actor=request.user, objection=self.get_object(), **fields)
+        objection = services.commendation_objection_resolve(actor=request.user, objection=target, **fields)
         return Response(self.get_serializer(objection).data)
 
 
