@@ -84,14 +84,15 @@ def money(value, field: str, *, positive: bool = True, required: bool = True) ->
         raise ValidationError({field: _("请输入有效的金额（元）。")}) from None
     if not amount.is_finite():
         raise ValidationError({field: _("请输入有效的金额（元）。")})
-    if amount.as_tuple().exponent < -2 and amount != amount.quantize(Decimal("0.01")):
-        raise ValidationError({field: _("金额最多精确到分（小数点后两位）。")})
     if positive and amount <= 0:
         raise ValidationError({field: _("金额必须大于零。")})
     if amount < 0:
         raise ValidationError({field: _("金额不能为负数。")})
+    # Checked before quantizing: a number too long for the context cannot be quantized.
     if amount >= Decimal("1e12"):
         raise ValidationError({field: _("金额过大，请核对。")})
+    if amount.as_tuple().exponent < -2 and amount != amount.quantize(Decimal("0.01")):
+        raise ValidationError({field: _("金额最多精确到分（小数点后两位）。")})
     return amount.quantize(Decimal("0.01"))
 
 
@@ -168,7 +169,8 @@ def project_update(*, actor, project: IncomeProject, **fields) -> IncomeProject:
 # --- feasibility review (论证) ---------------------------------------------------------------
 
 
-def _participants(entries) -> list[ReviewParticipant]:
+def _participants(entries, actor=None) -> list[ReviewParticipant]:
+    """The people who took part; the recording account is linked where it names itself."""
     people = []
     for entry in entries or ():
         name = (entry.get("name") or "").strip()
@@ -177,10 +179,11 @@ def _participants(entries) -> list[ReviewParticipant]:
             continue
         if role not in ParticipantRole.values:
             raise ValidationError({"participants": _("参加人“%(name)s”的身份无效。") % {"name": name}})
+        account = entry.get("account")
+        if account is None and actor is not None and name == actor.display_name:
+            account = actor
         people.append(
-            ReviewParticipant(
-                role=role, name=name[:64], unit=(entry.get("unit") or "").strip()[:128], account=entry.get("account")
-            )
+            ReviewParticipant(role=role, name=name[:64], unit=(entry.get("unit") or "").strip()[:128], account=account)
         )
     if not people:
         raise ValidationError({"participants": _("请填写参加论证的人员（驻村工作队、专家等），至少一人。")})
@@ -213,7 +216,7 @@ def review_record(
         raise ValidationError(
             {"reviewed_on": _("论证日期不能早于项目提出日期（%(day)s）。") % {"day": project.proposed_on}}
         )
-    people = _participants(participants)
+    people = _participants(participants, actor)
     review = ProjectReview(
         project=project,
         member=project.member,

@@ -5,9 +5,10 @@ Thin like the pages: an input serializer parses, projects.services applies the r
 (the same calls as the pages), an output serializer answers. Out of scope is a 404."""
 
 import django_filters
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 
 from members.api.views import IntegerFilter, RegisterViewSetMixin
@@ -62,8 +63,16 @@ class ProgressReportFilterSet(ProjectRecordFilterSet):
         fields = ["project", "member"]
 
 
+class ProjectsViewSetMixin(RegisterViewSetMixin):
+    def handle_exception(self, exc):
+        # A service's refusal says why (role or jurisdiction); DRF's default would not.
+        if isinstance(exc, DjangoPermissionDenied) and exc.args:
+            exc = exceptions.PermissionDenied(detail=str(exc))
+        return super().handle_exception(exc)
+
+
 class IncomeProjectViewSet(
-    RegisterViewSetMixin,
+    ProjectsViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
@@ -127,7 +136,7 @@ class IncomeProjectViewSet(
 
 
 class ProjectRecordViewSet(
-    RegisterViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    ProjectsViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     """Records added under a project; filter by ``project`` or ``member``."""
 
