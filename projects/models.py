@@ -16,6 +16,15 @@ from organization.scoping import ScopedQuerySet
 from .choices import GiverKind, ParticipantRole, ProjectStatus, ReviewConclusion, SupportKind
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
+STATUS_BADGES = {
+    ProjectStatus.PROPOSED: "secondary",
+    ProjectStatus.REVIEWING: "info",
+    ProjectStatus.APPROVED: "primary",
+    ProjectStatus.REFUSED: "dark",
+    ProjectStatus.RUNNING: "warning",
+    ProjectStatus.CLOSED: "success",
+    ProjectStatus.FAILED: "danger",
+}
 
 
 class IncomeProject(MemberScopedMixin, TimeStampedModel):
@@ -105,6 +114,11 @@ class IncomeProject(MemberScopedMixin, TimeStampedModel):
     @property
     def year(self) -> int:
         return self.proposed_on.year
+
+    @property
+    def status_badge(self) -> str:
+        """The Bootstrap colour of the status badge."""
+        return STATUS_BADGES.get(self.status, "secondary")
 
 
 class ProjectReview(MemberScopedMixin, TimeStampedModel):

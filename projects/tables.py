@@ -4,16 +4,6 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import IncomeProject
 
-STATUS_BADGES = {
-    "proposed": "secondary",
-    "reviewing": "info",
-    "approved": "primary",
-    "refused": "dark",
-    "running": "warning",
-    "closed": "success",
-    "failed": "danger",
-}
-
 
 class IncomeProjectTable(tables.Table):
     title = tables.Column(linkify=True)
@@ -34,6 +24,6 @@ class IncomeProjectTable(tables.Table):
     def render_status(self, record):
         return format_html(
             '<span class="badge text-bg-{}">{}</span>',
-            STATUS_BADGES.get(record.status, "secondary"),
+            record.status_badge,
             record.get_status_display(),
         )

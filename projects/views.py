@@ -138,6 +138,18 @@ class ProjectProposeView(ObjectEditView):
     form_class = ProjectForm
     template_name = "projects/project_form.html"
 
+    def get(self, request, *args, **kwargs):
+        if "pk" in kwargs:
+            project = self.get_object()
+            if project.status not in EDITABLE_STATES:
+                messages.error(
+                    request,
+                    _("项目已%(state)s，不能再修改；只有“提出”或“论证中”的项目可以修改。")
+                    % {"state": project.get_status_display()},
+                )
+                return redirect(project)
+        return super().get(request, *args, **kwargs)
+
     def get_member(self):
         if "member_pk" not in self.kwargs:
             return None

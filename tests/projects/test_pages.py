@@ -338,3 +338,42 @@ def test_work_items_for_staff_and_work_team(tree, users):
     assert [item["url"] for item in overdue_items] == [reverse("projects:progress_add", args=[overdue.pk])]
     assert overdue_items[0]["due"] == days_ago(90)
     assert selectors.work_items(users.leader) == []
+
+
+def test_a_decided_project_cannot_be_edited(county_client, tree):
+    project = make_project(village=tree.a1v, stage="approved")
+    response = county_client.get(reverse("projects:project_edit", args=[project.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == project.get_absolute_url()
+    assert "不能再修改" in response.content.decode()
+    response = county_client.post(
+        reverse("projects:project_edit", args=[project.pk]),
+        {
+            "direction": "agriculture",
+            "title": "改名",
+            "description": "x",
+            "budget": "1",
+            "expected_income": "1",
+            "proposed_on": days_ago(200).isoformat(),
+        },
+    )
+    assert response.status_code == 200
+    assert "不能修改项目" in " ".join(response.context["form"].non_field_errors())
+    project.refresh_from_db()
+    assert project.title == "肉牛养殖"
+
+
+def test_edit_a_proposal_through_the_page(county_client, tree, users):
+    project = make_project(village=tree.a1v)
+    data = {
+        "direction": "industry",
+        "title": "竹编加工",
+        "description": "竹编",
+        "budget": "5000.5",
+        "expected_income": "7000",
+        "proposed_on": days_ago(100).isoformat(),
+    }
+    response = county_client.post(reverse("projects:project_edit", args=[project.pk]), data)
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert (project.title, project.budget, project.direction) == ("竹编加工", Decimal("5000.50"), "industry")
+    assert project.history.first().history_user == users.county_staff
