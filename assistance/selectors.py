@@ -164,11 +164,16 @@ def member_assistance(*, user, member):
     )
     visits = list(VisitNote.objects.visible_to(user).filter(member=member).select_related("helper", "visitor")[:10])
     difficulties = list(Difficulty.objects.visible_to(user).filter(member=member).select_related("coordinator"))
-    support = list(EnterpriseSupport.objects.visible_to(user).filter(member=member).select_related("enterprise"))
-    # The centre serves urban members and relief is for the relief track: skip what cannot be there.
+    # Support, services and referrals only where the pairings or the track say there can be some.
+    kinds = {pairing.helper.kind for pairing in pairings}
+    support = (
+        list(EnterpriseSupport.objects.visible_to(user).filter(member=member).select_related("enterprise"))
+        if HelperKind.ENTERPRISE in kinds
+        else []
+    )
     services = (
         list(CentreService.objects.visible_to(user).filter(member=member).select_related("centre"))
-        if member.is_urban
+        if HelperKind.URBAN_CENTRE in kinds
         else []
     )
     referrals = (

@@ -6,6 +6,7 @@ assistance.services. Related records to choose from are narrowed to the user's s
 """
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.validators import UniqueTogetherValidator, UniqueValidator
 
@@ -14,6 +15,18 @@ from members.api.serializers import ScopedChoicesMixin, label, person
 from members.models import Member
 from organization.models import Region, User
 
+from ..choices import (
+    CadreLevel,
+    CentreServiceKind,
+    DifficultyKind,
+    DifficultyStatus,
+    EnterpriseKind,
+    HelperKind,
+    ReferralStatus,
+    ReliefScheme,
+    ServiceOutcome,
+    SupportKind,
+)
 from ..models import (
     CentreService,
     Difficulty,
@@ -34,6 +47,16 @@ from ..models import (
 )
 
 
+def inline_choice(choices_class, **kwargs):
+    """A choice field described in place in the schema: several apps have a ``kind`` or a
+    ``status`` of their own, and named enum components would collide. (A subclass: DRF
+    copies declared fields, and an annotation on the instance would be lost.)"""
+    # Values in the description, not as "enum": the schema's enum hook would name them again.
+    schema = {"type": "string", "description": " | ".join(f"{v}={label}" for v, label in choices_class.choices)}
+    field_class = extend_schema_field(schema)(type(f"{choices_class.__name__}Field", (serializers.ChoiceField,), {}))
+    return field_class(choices=choices_class.choices, **kwargs)
+
+
 def member_name():
     return serializers.CharField(source="member.name", read_only=True)
 
@@ -42,6 +65,7 @@ def member_name():
 
 
 class HelperSerializer(serializers.ModelSerializer):
+    kind = inline_choice(HelperKind, read_only=True)
     kind_label = label("kind")
     region = serializers.CharField(source="region.code", read_only=True)
 
@@ -61,6 +85,7 @@ class WorkTeamSerializer(HelperSerializer):
 
 
 class LeadingCadreSerializer(HelperSerializer):
+    level = inline_choice(CadreLevel, read_only=True)
     level_label = label("level")
 
     class Meta(HelperSerializer.Meta):
@@ -70,6 +95,7 @@ class LeadingCadreSerializer(HelperSerializer):
 
 
 class EnterpriseSerializer(HelperSerializer):
+    enterprise_kind = inline_choice(EnterpriseKind, read_only=True)
     enterprise_kind_label = label("enterprise_kind")
 
     class Meta(HelperSerializer.Meta):
@@ -116,6 +142,7 @@ class PairingSerializer(serializers.ModelSerializer):
 
 
 class VisitPolicySerializer(serializers.ModelSerializer):
+    kind = inline_choice(HelperKind, read_only=True)
     kind_label = label("kind")
 
     class Meta:
@@ -149,6 +176,8 @@ class VisitNoteSerializer(serializers.ModelSerializer):
 
 
 class DifficultySerializer(serializers.ModelSerializer):
+    kind = inline_choice(DifficultyKind, read_only=True)
+    status = inline_choice(DifficultyStatus, read_only=True)
     member_name = member_name()
     kind_label = label("kind")
     status_label = label("status")
@@ -178,6 +207,7 @@ class DifficultySerializer(serializers.ModelSerializer):
 
 
 class EnterpriseSupportSerializer(serializers.ModelSerializer):
+    kind = inline_choice(SupportKind, read_only=True)
     member_name = member_name()
     kind_label = label("kind")
 
@@ -188,6 +218,8 @@ class EnterpriseSupportSerializer(serializers.ModelSerializer):
 
 
 class CentreServiceSerializer(serializers.ModelSerializer):
+    kind = inline_choice(CentreServiceKind, read_only=True)
+    outcome = inline_choice(ServiceOutcome, read_only=True)
     member_name = member_name()
     kind_label = label("kind")
     outcome_label = label("outcome")
@@ -214,6 +246,8 @@ class CentreServiceSerializer(serializers.ModelSerializer):
 
 
 class WelfareReferralSerializer(serializers.ModelSerializer):
+    scheme = inline_choice(ReliefScheme, read_only=True)
+    status = inline_choice(ReferralStatus, read_only=True)
     member_name = member_name()
     scheme_label = label("scheme")
     status_label = label("status")
@@ -354,8 +388,14 @@ class WorkTeamInputSerializer(_helper_input(WorkTeam, ["sending_unit", "captain"
             )
 
 
-LeadingCadreInputSerializer = _helper_input(LeadingCadre, ["level", "unit", "post"])
-EnterpriseInputSerializer = _helper_input(Enterprise, ["enterprise_kind", "contact_person", "support_plan"])
+class LeadingCadreInputSerializer(_helper_input(LeadingCadre, ["level", "unit", "post"])):
+    level = inline_choice(CadreLevel)
+
+
+class EnterpriseInputSerializer(_helper_input(Enterprise, ["enterprise_kind", "contact_person", "support_plan"])):
+    enterprise_kind = inline_choice(EnterpriseKind)
+
+
 UrbanCentreInputSerializer = _helper_input(UrbanCentre, ["address"])
 
 
@@ -366,6 +406,8 @@ class PairingInputSerializer(InputSerializer):
 
 
 class VisitPolicyInputSerializer(InputSerializer):
+    kind = inline_choice(HelperKind)
+
     class Meta:
         model = VisitPolicy
         fields = ["kind", "every_days"]
@@ -389,24 +431,33 @@ class VisitNoteUpdateSerializer(InputSerializer):
 
 
 class DifficultyInputSerializer(InputSerializer):
+    kind = inline_choice(DifficultyKind)
+
     class Meta:
         model = Difficulty
         fields = ["member", "visit", "kind", "description", "coordinator", "deadline"]
 
 
 class DifficultyUpdateSerializer(InputSerializer):
+    status = inline_choice(DifficultyStatus, required=False)
+
     class Meta:
         model = Difficulty
         fields = ["status", "coordinator", "deadline", "resolution", "resolved_on"]
 
 
 class EnterpriseSupportInputSerializer(InputSerializer):
+    kind = inline_choice(SupportKind)
+
     class Meta:
         model = EnterpriseSupport
         fields = ["member", "enterprise", "kind", "description", "value", "given_on"]
 
 
 class CentreServiceInputSerializer(InputSerializer):
+    kind = inline_choice(CentreServiceKind)
+    outcome = inline_choice(ServiceOutcome, required=False)
+
     class Meta:
         model = CentreService
         fields = ["member", "centre", "kind", "description", "started_on", "employer", "post", "value", "outcome"]

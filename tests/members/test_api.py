@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 
 from members import services
 from members.models import HouseholdMember, IdNumberReveal, Member, PovertyExitPlan, StatusChange
+from tests.assistance.factories import make_team
 from tests.members.factories import id_number, make_member
 
 pytestmark = pytest.mark.django_db
@@ -104,6 +105,7 @@ def test_another_countys_member_is_404_for_read_write_and_actions(api, tree):
 
 
 def test_work_team_sees_only_its_village(tree, users):
+    make_team(tree.a, [tree.a1v], [users.work_team])  # a work team sees the villages it is stationed in
     make_member(tree.a1v, name="张庄党员")
     make_member(tree.a1c, name="社区党员")
     assert names(client_for(users.work_team).get("/api/v1/members/")) == {"张庄党员"}
@@ -434,6 +436,7 @@ def test_household_filter_by_member(api, tree):
 
 
 def test_a_new_plan_supersedes_the_current_one(tree, users):
+    make_team(tree.a, [tree.a1v], [users.work_team])
     team = client_for(users.work_team)  # work teams keep plans
     member = make_member(tree.a1v)
     first = team.post("/api/v1/plans/", plan_payload(member), format="json")
@@ -519,6 +522,7 @@ def test_income_check_to_confirmed_status(api, tree, users):
     assert "期满后才能确认" in response.json()["non_field_errors"][0]
 
     # an objection, raised by the village work team, blocks confirmation until resolved
+    make_team(tree.a, [tree.a1v], [users.work_team])
     team = client_for(users.work_team)
     response = team.post(
         "/api/v1/objections/",
