@@ -1,10 +1,11 @@
 """The fund's rules, through its services."""
 
+import importlib
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import InternalError, connection, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
@@ -82,7 +83,9 @@ def test_bad_amounts_are_refused_in_chinese_and_write_nothing(city_fund, users, 
 
 def test_a_donation_names_its_donor_and_a_subsidy_its_budget_document(city_fund, users):
     with pytest.raises(ValidationError) as error:
-        services.receipt_record(actor=users.city_staff, fund=city_fund, date=days_ago(1), amount="10", source="donation")
+        services.receipt_record(
+            actor=users.city_staff, fund=city_fund, date=days_ago(1), amount="10", source="donation"
+        )
     assert "donor_name" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
         services.receipt_record(actor=users.city_staff, fund=city_fund, date=days_ago(1), amount="10", source="fiscal")
@@ -527,7 +530,11 @@ def test_proper_use_opens_nothing_and_undisbursed_money_is_not_inspected(city_fu
     receive(city_fund, "9000", actor=users.city_staff)
     application = make_application(users, tree.a1v, stage="paid")
     services.inspection_record(
-        actor=users.work_team, application=application, inspected_on=days_ago(1), findings="用于购牛", conclusion="proper"
+        actor=users.work_team,
+        application=application,
+        inspected_on=days_ago(1),
+        findings="用于购牛",
+        conclusion="proper",
     )
     assert not FollowUp.objects.exists()
     approved = make_application(users, tree.a1v)
@@ -576,3 +583,22 @@ def test_work_items_list_follow_ups_due(city_fund, tree, users):
 def test_application_kind_choices_are_the_two_forms_of_help():
     assert set(ApplicationKind.values) == {"guarantee", "support"}
     assert set(Account.values) == {"cash", "reserved"}
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the append-only trigger is PostgreSQL's (migration 0002)"
+)
+def test_the_database_refuses_raw_updates_and_deletes(city_fund, users):
+    # The test database is built without migrations (--no-migrations): install the
+    # trigger with the migration's own function.
+    trigger = importlib.import_module("fund.migrations.0002_ledger_append_only_trigger")
+    with connection.schema_editor() as editor:
+        trigger.create_trigger(None, editor)
+    entry = receive(city_fund, "100", actor=users.city_staff)
+    for sql in (
+        "UPDATE fund_fundentry SET amount = 1 WHERE id = %s",
+        "DELETE FROM fund_fundentry WHERE id = %s",
+    ):
+        with pytest.raises(InternalError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, [entry.pk])
+    assert FundEntry.objects.get().amount == Decimal("100.00")
