@@ -99,7 +99,8 @@ def test_twenty_disbursements_at_once_exactly_k_succeed(users, tree, city_fund, 
         assert not unexpected, unexpected
         assert results.count("ok") == k, f"round {round_}: {results.count('ok')} of {THREADS} paid, {k} fit"
         balances = selectors.fund_balances(city_fund)
-        assert balances.cash == 0 and balances.free == 0  # nothing negative, nothing lost
+        assert balances.cash == 0
+        assert balances.free == 0
         paid = FundApplication.objects.filter(pk__in=[a.pk for a in applications], status=ApplicationStatus.DISBURSED)
         assert paid.count() == k
         assert FundEntry.objects.filter(application__in=applications).count() == k
@@ -134,7 +135,8 @@ def test_twenty_guarantees_at_once_never_exceed_the_exposure_limit(users, tree, 
         assert results.count("ok") == k, f"round {round_}: {results.count('ok')} of {THREADS} issued, {k} fit"
         balances = selectors.fund_balances(city_fund)
         outstanding = selectors.outstanding_guarantees(city_fund)
-        assert balances.free == 0 and balances.reserved == balances.cash
+        assert balances.free == 0
+        assert balances.reserved == balances.cash
         assert outstanding <= balances.cash * 5
         assert Guarantee.objects.filter(status=GuaranteeStatus.ISSUED).count() * Decimal("5000") == outstanding
 

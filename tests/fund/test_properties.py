@@ -93,7 +93,9 @@ def _check_invariants(fund, policy):
         line = balances[source]
         assert line.cash == by_hand[(source, Account.CASH)]
         assert line.reserved == by_hand[(source, Account.RESERVED)]
-        assert line.cash >= 0 and line.reserved >= 0 and line.free >= 0, (source, line)
+        assert line.cash >= 0, (source, line)
+        assert line.reserved >= 0, (source, line)
+        assert line.free >= 0, (source, line)
         issued = Guarantee.objects.filter(fund=fund, source=source, status=GuaranteeStatus.ISSUED)
         assert line.reserved == sum((g.reserved_amount for g in issued), Decimal("0.00"))
     backing = sum((balances[s].cash for s in policy.guarantee_sources), Decimal("0.00"))

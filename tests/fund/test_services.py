@@ -56,9 +56,11 @@ def test_receipts_from_three_sources_sum_per_source(city_fund, users):
     assert balances[Source.DONATION].cash == Decimal("2500.50")
     assert balances[Source.FISCAL].cash == Decimal("30000.00")
     assert balances.cash == Decimal("42500.50")
-    assert balances.reserved == 0 and balances.free == Decimal("42500.50")
+    assert balances.reserved == 0
+    assert balances.free == Decimal("42500.50")
     entry = FundEntry.objects.get(source=Source.DONATION)
-    assert entry.created_by == users.city_staff and entry.donor_name == "张建国"
+    assert entry.created_by == users.city_staff
+    assert entry.donor_name == "张建国"
 
 
 @pytest.mark.parametrize(
@@ -136,8 +138,10 @@ def test_an_entry_cannot_be_edited_or_deleted_through_the_orm(city_fund, users):
 def test_a_receipt_is_corrected_by_one_reversal(city_fund, users):
     entry = receive(city_fund, "100", actor=users.city_staff)
     reversal = services.entry_reverse(actor=users.city_staff, entry=entry, reason="重复录入")
-    assert reversal.amount == Decimal("-100.00") and reversal.reverses == entry
-    assert reversal.kind == EntryKind.REVERSAL and reversal.created_by == users.city_staff
+    assert reversal.amount == Decimal("-100.00")
+    assert reversal.reverses == entry
+    assert reversal.kind == EntryKind.REVERSAL
+    assert reversal.created_by == users.city_staff
     assert selectors.fund_balances(city_fund).cash == 0
     with pytest.raises(ValidationError, match="已冲正过"):
         services.entry_reverse(actor=users.city_staff, entry=entry, reason="再冲一次")
@@ -269,7 +273,8 @@ def test_bad_application_input_is_refused_field_by_field(city_fund, tree, users,
 
 def test_the_workflow_and_who_may_take_each_step(city_fund, tree, users):
     application = make_application(users, tree.a1v, stage="draft")
-    assert application.status == ApplicationStatus.DRAFT and application.prepared_by == users.work_team
+    assert application.status == ApplicationStatus.DRAFT
+    assert application.prepared_by == users.work_team
     with pytest.raises(PermissionDenied):
         services.application_submit(actor=users.leader, application=application)
     application = services.application_submit(actor=users.work_team, application=application)
@@ -283,7 +288,8 @@ def test_the_workflow_and_who_may_take_each_step(city_fund, tree, users):
     with pytest.raises(PermissionDenied):
         services.application_approve(actor=users.township_staff, application=application)
     application = services.application_approve(actor=users.county_staff, application=application)
-    assert application.status == ApplicationStatus.APPROVED and application.decided_by == users.county_staff
+    assert application.status == ApplicationStatus.APPROVED
+    assert application.decided_by == users.county_staff
     with pytest.raises(PermissionDenied):
         services.application_disburse(actor=users.township_staff, application=application, source="party_dues")
     # history keeps every step with who took it
@@ -301,7 +307,8 @@ def test_a_refusal_needs_a_reason(city_fund, tree, users):
         services.application_refuse(actor=users.county_staff, application=application, reason="  ")
     assert error.value.message_dict["reason"] == ["不予批准须写明理由。"]
     application = services.application_refuse(actor=users.county_staff, application=application, reason="项目风险大")
-    assert application.status == ApplicationStatus.REFUSED and application.refusal_reason == "项目风险大"
+    assert application.status == ApplicationStatus.REFUSED
+    assert application.refusal_reason == "项目风险大"
 
 
 def test_only_a_draft_is_changed(city_fund, tree, users):
@@ -328,7 +335,8 @@ def test_disbursement_pays_from_the_chosen_source(city_fund, tree, users):
     receive(city_fund, "8000", actor=users.city_staff, source=Source.FISCAL)
     application = make_application(users, tree.a1v, **support_fields("5000"))
     entry = services.application_disburse(actor=users.city_staff, application=application, source=Source.FISCAL)
-    assert entry.amount == Decimal("-5000.00") and entry.kind == EntryKind.DISBURSEMENT
+    assert entry.amount == Decimal("-5000.00")
+    assert entry.kind == EntryKind.DISBURSEMENT
     application.refresh_from_db()
     assert application.status == ApplicationStatus.DISBURSED
     assert selectors.fund_balances(city_fund)[Source.FISCAL].cash == Decimal("3000.00")
@@ -381,7 +389,8 @@ def test_a_guarantee_reserves_guaranteed_amount_over_n(city_fund, tree, users):
     assert guarantee.due_on.month == (guarantee.issued_on.month + 24 - 1) % 12 + 1
     balances = selectors.fund_balances(city_fund)
     assert balances.cash == Decimal("20000.00")
-    assert balances.reserved == Decimal("8000.00") and balances.free == Decimal("12000.00")
+    assert balances.reserved == Decimal("8000.00")
+    assert balances.free == Decimal("12000.00")
     assert selectors.outstanding_guarantees(city_fund) == Decimal("40000.00")
     application.refresh_from_db()
     assert application.status == ApplicationStatus.GUARANTEE_ISSUED
@@ -446,7 +455,8 @@ def test_a_call_pays_the_bank_and_recovery_runs_to_its_end(city_fund, tree, user
         services.guarantee_call(actor=users.city_staff, guarantee=guarantee, amount="40000.01")
     call = services.guarantee_call(actor=users.city_staff, guarantee=guarantee, amount="15000")
     balances = selectors.fund_balances(city_fund)
-    assert balances.reserved == 0 and balances.cash == Decimal("5000.00")
+    assert balances.reserved == 0
+    assert balances.cash == Decimal("5000.00")
     services.recovery_record(actor=users.city_staff, guarantee=guarantee, amount="6000")
     assert selectors.recovered_amount(call) == Decimal("6000.00")
     with pytest.raises(ValidationError, match="超过尚欠的 9000.00 元"):
@@ -521,7 +531,8 @@ def test_misuse_opens_a_follow_up_closed_with_its_result(city_fund, tree, users)
     with pytest.raises(ValidationError, match="请填写整改结果"):
         services.follow_up_close(actor=users.work_team, follow_up=follow_up, result="")
     follow_up = services.follow_up_close(actor=users.township_staff, follow_up=follow_up, result="已补足投入")
-    assert follow_up.status == FollowUpStatus.CLOSED and follow_up.closed_by == users.township_staff
+    assert follow_up.status == FollowUpStatus.CLOSED
+    assert follow_up.closed_by == users.township_staff
     with pytest.raises(ValidationError, match="已办结"):
         services.follow_up_close(actor=users.work_team, follow_up=follow_up, result="再办")
 
@@ -577,7 +588,8 @@ def test_work_items_list_follow_ups_due(city_fund, tree, users):
         deadline=days_ago(-10),
     )
     items = [i for i in selectors.work_items(users.work_team) if i["kind"] == "fund_follow_up"]
-    assert len(items) == 1 and items[0]["due"] == days_ago(-10)
+    assert len(items) == 1
+    assert items[0]["due"] == days_ago(-10)
 
 
 def test_application_kind_choices_are_the_two_forms_of_help():
