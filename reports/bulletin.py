@@ -25,7 +25,7 @@ from members.choices import Status, Track
 from members.models import Member
 from organization.choices import RegionLevel
 
-from . import selectors, services
+from . import dashboard, selectors, services
 from .choices import AdmonitionState, BulletinState, CommendationState
 from .models import Admonition, BulletinJob, Commendation, bulletin_path
 
@@ -92,6 +92,7 @@ def content(job: BulletinJob) -> dict:
         "missed": [row.region.name for row in report.missed],
         "admonitions": admonitions,
         "commendations": commendations,
+        "sections": dashboard.plain(dashboard.tables(report)),
         "generated_at": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
     }
 
@@ -177,6 +178,19 @@ def write_docx(data: dict, path: Path) -> None:
             )
     else:
         document.add_paragraph(_("本年度无诫勉谈话。"))
+    if data.get("sections"):
+        document.add_heading(_("六、其他工作进展"), level=2)
+        for section in data["sections"]:
+            document.add_paragraph(section["title"], style="Heading 3")
+            table = document.add_table(rows=1, cols=len(section["headers"]))
+            table.style = "Table Grid"
+            for cell, header in zip(table.rows[0].cells, section["headers"], strict=True):
+                cell.text = header
+            for values in section["rows"]:
+                for cell, value in zip(table.add_row().cells, values, strict=True):
+                    cell.text = value
+            if section["note"]:
+                document.add_paragraph(section["note"])
     document.add_paragraph(_("生成时间：%(time)s") % {"time": data["generated_at"]})
     document.save(path)
 
@@ -203,6 +217,14 @@ def write_xlsx(data: dict, members, path: Path) -> None:
         for col, value in enumerate([_("诫勉谈话"), item["person"], item["region"], item["state"]]):
             sheet.write_string(line, col, value)
         line += 1
+    for section in data.get("sections", []):
+        sheet = workbook.add_worksheet(section["title"][:31])
+        sheet.write_row(0, 0, section["headers"], bold)
+        for line, values in enumerate(section["rows"], start=1):
+            for col, value in enumerate(values):
+                sheet.write_string(line, col, value)
+        if section["note"]:
+            sheet.write_string(len(section["rows"]) + 2, 0, section["note"])
     sheet = workbook.add_worksheet(_("贫困党员明细"))
     headers = [_("档案编号"), _("姓名"), _("县区"), _("乡镇（街道）"), _("村（社区）"), _("脱贫状态"), _("帮扶类别")]
     sheet.write_row(0, 0, headers, bold)

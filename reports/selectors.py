@@ -7,6 +7,7 @@ region tree and the number of queries does not grow with the data.
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -36,22 +37,23 @@ def active_programme() -> Programme | None:
     return Programme.objects.filter(is_active=True).first()
 
 
-def member_counts():
-    """The conditional aggregates of a group of members, as annotate() keyword arguments."""
-    return {
-        "total": Count("pk"),
-        "poor": Count("pk", filter=Q(status=Status.POOR)),
-        "out": Count("pk", filter=Q(status=Status.OUT)),
-        "well_off": Count("pk", filter=Q(status=Status.WELL_OFF)),
-        "demonstration": Count("pk", filter=Q(track=Track.DEMONSTRATION)),
-        "demonstration_out": Count("pk", filter=Q(track=Track.DEMONSTRATION, status__in=OUT)),
-        "relief": Count("pk", filter=Q(track=Track.RELIEF)),
-        "undecided": Count("pk", filter=Q(track=Track.UNDECIDED)),
-        "relapsed": Count("pk", filter=Q(is_relapsed=True)),
-    }
+# Sections of the dashboard and the bulletin beyond the register, each shown to a user
+# only with the permission to see the records behind it (None: the bulletin sees all).
+SECTION_PERMISSIONS = {
+    "training": "training.view_enrolment",
+    "projects": "projects.view_incomeproject",
+    "assistance": "assistance.view_pairing",
+    "difficulties": "assistance.view_difficulty",
+    "mentors": "assistance.view_mentorpair",
+    "fund": "fund.view_fundentry",
+    "guarantees": "fund.view_guarantee",
+}
 
 
-COUNT_KEYS = tuple(member_counts())
+def sections_for(user) -> frozenset[str]:
+    if user is None:
+        return frozenset(SECTION_PERMISSIONS)
+    return frozenset(name for name, perm in SECTION_PERMISSIONS.items() if user.has_perm(perm))
 
 
 def exits_in(year: int):
@@ -61,12 +63,106 @@ def exits_in(year: int):
     )
 
 
+def visit_interval() -> int:
+    """Days allowed between a work team's visits (the city's policy, else a month)."""
+    from assistance.choices import HelperKind
+    from assistance.models import VisitPolicy
+    from assistance.services import DEFAULT_VISIT_DAYS
+
+    days = VisitPolicy.objects.filter(kind=HelperKind.WORK_TEAM).values_list("every_days", flat=True).first()
+    return days or DEFAULT_VISIT_DAYS
+
+
+def member_counts(year: int, sections=frozenset(), today=None, interval: int = 30) -> dict:
+    """The conditional aggregates of a group of members, as annotate() keyword arguments.
+
+    Facts kept in other tables (out of poverty this year, trained, given a project, paired,
+    visited) are ``pk IN (subquery)`` filters: uncorrelated, so the database evaluates each
+    once (a hashed subplan on PostgreSQL) rather than once per member.
+    """
+    counts = {
+        "total": Count("pk"),
+        "poor": Count("pk", filter=Q(status=Status.POOR)),
+        "out": Count("pk", filter=Q(status=Status.OUT)),
+        "well_off": Count("pk", filter=Q(status=Status.WELL_OFF)),
+        "demonstration": Count("pk", filter=Q(track=Track.DEMONSTRATION)),
+        "demonstration_out": Count("pk", filter=Q(track=Track.DEMONSTRATION, status__in=OUT)),
+        "relief": Count("pk", filter=Q(track=Track.RELIEF)),
+        "undecided": Count("pk", filter=Q(track=Track.UNDECIDED)),
+        "relapsed": Count("pk", filter=Q(is_relapsed=True)),
+        "exits": Count("pk", filter=Q(pk__in=exits_in(year).values("member_id"))),
+    }
+    if "training" in sections:
+        from training.choices import EnrolmentStatus
+        from training.models import Enrolment
+
+        trained = Enrolment.objects.filter(status=EnrolmentStatus.COMPLETED, completed_on__year=year)
+        counts["trained"] = Count("pk", filter=Q(pk__in=trained.values("member_id")))
+    if "projects" in sections:
+        from projects.choices import ProjectStatus
+        from projects.models import IncomeProject
+
+        given = IncomeProject.objects.filter(decided_on__year=year).exclude(
+            status__in=(ProjectStatus.PROPOSED, ProjectStatus.REVIEWING, ProjectStatus.REFUSED)
+        )
+        counts["with_project"] = Count("pk", filter=Q(pk__in=given.values("member_id")))
+    if "assistance" in sections:
+        from assistance.models import Pairing, VisitNote
+
+        today = today or timezone.localdate()
+        paired = Q(pk__in=Pairing.objects.active(today).values("member_id"))
+        recent = Q(pk__in=VisitNote.objects.filter(visited_on__gt=today - timedelta(days=interval)).values("member_id"))
+        counts["paired"] = Count("pk", filter=paired)
+        counts["visited"] = Count("pk", filter=paired & recent)
+    return counts
+
+
+COUNT_KEYS = (
+    "total",
+    "poor",
+    "out",
+    "well_off",
+    "demonstration",
+    "demonstration_out",
+    "relief",
+    "undecided",
+    "relapsed",
+    "exits",
+    "trained",
+    "with_project",
+    "paired",
+    "visited",
+)
+BASE_KEYS = COUNT_KEYS[:10]
+MONEY_KEYS = frozenset({"guaranteed", "reserved"})
+# Per-record figures of the other areas, by child region.
+EXTRA_KEYS = (
+    "projects_proposed",
+    "projects_reviewing",
+    "projects_approved",
+    "projects_running",
+    "projects_closed",
+    "projects_refused_failed",
+    "difficulties_open",
+    "difficulties_overdue",
+    "difficulties_resolved",
+    "mentor_pairs",
+    "guaranteed",
+    "reserved",
+    "guarantees_issued",
+    "guarantees_called",
+)
+
+
 @dataclass
 class ProgressRow:
     region: Region
     counts: dict = field(default_factory=dict)
-    exits: int = 0
     plan: JurisdictionPlan | None = None
+
+    @property
+    def exits(self) -> int:
+        return self.counts.get("exits", 0)
 
     @property
     def target(self) -> int | None:
@@ -93,16 +189,30 @@ class ProgressRow:
             return None
         return round(100 * self.counts.get("demonstration_out", 0) / demonstration, 1)
 
+    def target_of(self, name: str) -> int | None:
+        return getattr(self.plan, f"target_{name}") if self.plan else None
+
     def as_dict(self) -> dict:
+        """Plain, JSON-ready figures (money as a string of yuan)."""
+        return {
+            key: str(Decimal(str(value)).quantize(Decimal("0.01"))) if key in MONEY_KEYS else value
+            for key, value in self._figures().items()
+        }
+
+    def _figures(self) -> dict:
         return {
             "code": self.region.code,
             "name": self.region.name,
-            **{key: self.counts.get(key, 0) for key in COUNT_KEYS},
+            **{key: self.counts.get(key, 0) for key in BASE_KEYS},
+            **{key: self.counts[key] for key in COUNT_KEYS + EXTRA_KEYS if key in self.counts and key not in BASE_KEYS},
             "exits": self.exits,
             "target": self.target,
             "rate": self.rate,
             "met": self.met,
             "goal_rate": self.goal_rate,
+            "target_trained": self.target_of("trained"),
+            "target_projects": self.target_of("projects"),
+            "target_mentor_pairs": self.target_of("mentor_pairs"),
         }
 
 
@@ -112,6 +222,9 @@ class Progress:
     year: int
     total: ProgressRow
     rows: list[ProgressRow]
+    sections: frozenset = frozenset()
+    fund: dict | None = None
+    programme: Programme | None = None
 
     def ranked(self) -> list[ProgressRow]:
         """Those with a target, best completion first; then those without one, by code."""
@@ -127,51 +240,176 @@ class Progress:
         return [r for r in self.ranked() if r.met is False]
 
 
-def progress(*, region: Region, year: int, members=None, regions=None) -> Progress:
-    """Members by status and track, exits in ``year`` against the plans, for ``region`` and each child.
+def _grouped(queryset, key: str | None, **aggregates) -> dict:
+    """``aggregates`` of ``queryset`` per value of ``key`` (or one total under None)."""
+    if key is None:
+        return {None: queryset.order_by().aggregate(**aggregates)}
+    return {row.pop(key): row for row in queryset.order_by().values(key).annotate(**aggregates)}
 
-    ``members`` is the member queryset to count (the user's visible members, or all for
-    a bulletin); ``regions`` the region queryset the children come from. Four queries
-    (children, members, exits, plans) whatever the number of members.
+
+def progress(*, region: Region, year: int, user=None, sections=None, today=None) -> Progress:
+    """Members by status and track, exits and the other areas' figures in ``year``, against
+    the plans, for ``region`` and each region below it.
+
+    ``user`` scopes everything (None: all, for a bulletin). One query per section whatever
+    the number of members: children, members, plans, and one each for projects,
+    difficulties, mentor pairs, the visit policy, fund entries and guarantees.
     """
-    members = Member.objects.all() if members is None else members
-    regions = Region.objects.all() if regions is None else regions
-    members = members.filter(**{MEMBER_KEY[region.level]: region})
+
+    def scoped(model):
+        return model.objects.all() if user is None else model.objects.visible_to(user)
+
+    today = today or timezone.localdate()
+    sections = sections_for(user) if sections is None else sections
+    place = {MEMBER_KEY[region.level]: region}
     child_key = CHILD_KEY.get(region.level)
-    children = list(regions.filter(parent=region).order_by("code")) if child_key else []
+    children = list(scoped(Region).filter(parent=region).order_by("code")) if child_key else []
     rows = {child.pk: ProgressRow(child) for child in children}
     total = ProgressRow(region)
-    exits = exits_in(year).filter(member__in=members.values("pk"))
+
+    def collect(grouped: dict) -> None:
+        for key, values in grouped.items():
+            target = total if child_key is None else rows.get(key)
+            if target is not None:
+                target.counts.update({name: value or 0 for name, value in values.items()})
+
+    interval = visit_interval() if "assistance" in sections else 30
+    members = scoped(Member).filter(**place)
+    collect(_grouped(members, child_key, **member_counts(year, sections, today, interval)))
+
+    def by_member(model, member_path="member"):
+        records = scoped(model).filter(**{f"{member_path}__{k}": v for k, v in place.items()})
+        return records, (f"{member_path}__{child_key}" if child_key else None)
+
+    if "projects" in sections:
+        from projects.choices import ProjectStatus as P
+        from projects.models import IncomeProject
+
+        records, key = by_member(IncomeProject)
+        collect(
+            _grouped(
+                records,
+                key,
+                projects_proposed=Count("pk", filter=Q(status=P.PROPOSED)),
+                projects_reviewing=Count("pk", filter=Q(status=P.REVIEWING)),
+                projects_approved=Count("pk", filter=Q(status=P.APPROVED)),
+                projects_running=Count("pk", filter=Q(status=P.RUNNING)),
+                projects_closed=Count("pk", filter=Q(status=P.CLOSED)),
+                projects_refused_failed=Count("pk", filter=Q(status__in=(P.REFUSED, P.FAILED))),
+            )
+        )
+    if "difficulties" in sections:
+        from assistance.choices import OPEN_DIFFICULTY, DifficultyStatus
+        from assistance.models import Difficulty
+
+        records, key = by_member(Difficulty)
+        collect(
+            _grouped(
+                records,
+                key,
+                difficulties_open=Count("pk", filter=Q(status__in=OPEN_DIFFICULTY)),
+                difficulties_overdue=Count("pk", filter=Q(status__in=OPEN_DIFFICULTY, deadline__lt=today)),
+                difficulties_resolved=Count("pk", filter=Q(status=DifficultyStatus.RESOLVED, resolved_on__year=year)),
+            )
+        )
+    if "mentors" in sections:
+        from assistance.models import MentorPair
+
+        records, key = by_member(MentorPair, "mentor__member")
+        active = Q(starts_on__lte=today) & (Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        collect(_grouped(records, key, mentor_pairs=Count("pk", filter=active)))
+    if "guarantees" in sections:
+        from django.db.models import Sum
+
+        from fund.choices import GuaranteeStatus
+        from fund.models import Guarantee
+
+        records, key = by_member(Guarantee)
+        issued = Q(status=GuaranteeStatus.ISSUED)
+        collect(
+            _grouped(
+                records,
+                key,
+                guaranteed=Sum("guaranteed_amount", filter=issued),
+                reserved=Sum("reserved_amount", filter=issued),
+                guarantees_issued=Count("pk", filter=issued),
+                guarantees_called=Count("pk", filter=Q(status=GuaranteeStatus.CALLED)),
+            )
+        )
     if child_key:
-        for entry in members.order_by().values(child_key).annotate(**member_counts()):
-            if entry[child_key] in rows:
-                rows[entry[child_key]].counts = entry
-        for entry in exits.order_by().values(f"member__{child_key}").annotate(n=Count("pk")):
-            if entry[f"member__{child_key}"] in rows:
-                rows[entry[f"member__{child_key}"]].exits = entry["n"]
-    for row in rows.values():
-        for key in COUNT_KEYS:
-            total.counts[key] = total.counts.get(key, 0) + row.counts.get(key, 0)
-        total.exits += row.exits
-    if not child_key:  # a village: its own figures only
-        total.counts = members.order_by().aggregate(**member_counts())
-        total.exits = exits.count()
-    plan_regions = [region.pk, *rows]
-    for plan in JurisdictionPlan.objects.filter(year=year, region__in=plan_regions):
+        for row in rows.values():
+            for key, value in row.counts.items():
+                total.counts[key] = total.counts.get(key, 0) + value
+    programme = None
+    for plan in JurisdictionPlan.objects.filter(year=year, region__in=[region.pk, *rows]).select_related("programme"):
+        programme = plan.programme
         if plan.region_id == region.pk:
             total.plan = plan
         else:
             rows[plan.region_id].plan = plan
-    return Progress(region=region, year=year, total=total, rows=list(rows.values()))
+    fund = fund_summary(region=region, user=user) if "fund" in sections else None
+    return Progress(
+        region=region,
+        year=year,
+        total=total,
+        rows=list(rows.values()),
+        sections=sections,
+        fund=fund,
+        programme=programme,
+    )
+
+
+def fund_summary(*, region: Region, user=None) -> dict | None:
+    """The funds kept in ``region`` or below it (the city's and the counties'): cash and
+    reserve by source, paid on calls and recovered, from the ledger in one query."""
+    from django.db.models import Sum
+
+    from fund.choices import Account, EntryKind, Source
+    from fund.models import FundEntry
+
+    entries = FundEntry.objects.all() if user is None else FundEntry.objects.visible_to(user)
+    rows = (
+        entries.filter(fund__region__path__startswith=region.path)
+        .order_by()
+        .values("source", "account", "kind", "reverses__kind")
+        .annotate(total=Sum("amount"))
+    )
+    sources = {value: {"label": str(label), "cash": 0, "reserved": 0, "received": 0} for value, label in Source.choices}
+    called = recovered = 0
+    seen = False
+    for row in rows:
+        seen = True
+        amount = row["total"] or 0
+        kind = row["reverses__kind"] or row["kind"]
+        source = sources[row["source"]]
+        source["cash" if row["account"] == Account.CASH else "reserved"] += amount
+        if kind == EntryKind.RECEIPT:
+            source["received"] += amount
+        elif kind == EntryKind.CALL_PAYMENT:
+            called -= amount
+        elif kind == EntryKind.RECOVERY:
+            recovered += amount
+    if not seen:
+        return None
+    from decimal import Decimal
+
+    def money(value):
+        return Decimal(str(value)).quantize(Decimal("0.01"))
+
+    for source in sources.values():
+        for name in ("cash", "reserved", "received"):
+            source[name] = money(source[name])
+    return {
+        "sources": [{"source": value, **data} for value, data in sources.items()],
+        "cash": money(sum(s["cash"] for s in sources.values())),
+        "reserved": money(sum(s["reserved"] for s in sources.values())),
+        "called": money(called),
+        "recovered": money(recovered),
+    }
 
 
 def progress_for_user(*, user, region: Region, year: int) -> Progress:
-    return progress(
-        region=region,
-        year=year,
-        members=Member.objects.visible_to(user),
-        regions=Region.objects.visible_to(user),
-    )
+    return progress(region=region, year=year, user=user)
 
 
 def plan_list(*, user):

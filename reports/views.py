@@ -23,7 +23,7 @@ from organization.generic import (
 )
 from organization.models import Region
 
-from . import bulletin, selectors, services
+from . import bulletin, dashboard, selectors, services
 from .charts import Bar, BarChart
 from .choices import AdmonitionState, BulletinState, CommendationState, RectificationState
 from .filtersets import AdmonitionFilterSet, BulletinFilterSet, CommendationFilterSet, PlanFilterSet
@@ -172,8 +172,9 @@ class DashboardView(ScopedViewMixin, DetailView):
                 "report": report,
                 "rows": rows,
                 "total_links": total_links,
-                "programme": selectors.active_programme(),
+                "programme": report.programme,
                 "charts": self.charts(report, rows, year),
+                "section_tables": dashboard.tables(report),
                 "breadcrumbs": self.breadcrumbs(region),
                 "export_url": reverse("reports:dashboard_export", kwargs={"code": region.code}) + f"?year={year}",
             }
@@ -239,6 +240,15 @@ class DashboardExportView(DashboardView):
         for col, (_label, key) in enumerate(bulletin.RANKING_HEADERS):
             value = "" if key is None else bulletin.ranking_cell(total, key, 0)
             bulletin.write_cell(sheet, line, col, value)
+        for table in context["section_tables"]:
+            sheet = workbook.add_worksheet(str(table.title)[:31])
+            for col, header in enumerate(table.headers):
+                sheet.write_string(0, col, str(header), bold)
+            for line, row in enumerate(table.rows, start=1):
+                for col, cell in enumerate(row):
+                    bulletin.write_cell(sheet, line, col, cell.value if isinstance(cell.value, int) else cell.display)
+            if table.note:
+                sheet.write_string(len(table.rows) + 2, 0, str(table.note))
         workbook.close()
         response = HttpResponse(
             output.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
