@@ -5,6 +5,7 @@ strings and checked by the service, so that zero, negative and sub-fen amounts g
 same Chinese message as on the pages."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from members.choices import Direction
@@ -12,6 +13,23 @@ from members.models import Member
 
 from ..choices import CLOSE_CHOICES, GiverKind, ParticipantRole, ReviewConclusion, SupportKind
 from ..models import IncomeProject, ProgressReport, ProjectReview, ProjectSupport, ReviewParticipant
+
+
+def named_choices(choices_class, **kwargs):
+    """A choice field whose enum has its own component name in the schema (SupportKindEnum):
+    other apps' fields of the same name ("kind", "role") hold other choices, and the
+    name drf-spectacular derives from the field name would clash."""
+    field_class = _CHOICE_FIELDS.get(choices_class)
+    if field_class is None:
+        schema = {"type": "string", "enum": list(choices_class.values)}
+        field_class = extend_schema_field(schema, component_name=f"{choices_class.__name__}Enum")(
+            type(f"{choices_class.__name__}Field", (serializers.ChoiceField,), {})
+        )
+        _CHOICE_FIELDS[choices_class] = field_class
+    return field_class(choices=choices_class.choices, **kwargs)
+
+
+_CHOICE_FIELDS: dict = {}
 
 
 def label(source):
@@ -26,6 +44,7 @@ def person(source):
 
 
 class ReviewParticipantSerializer(serializers.ModelSerializer):
+    role = named_choices(ParticipantRole, read_only=True)
     role_label = label("role")
 
     class Meta:
@@ -54,6 +73,7 @@ class ProjectReviewSerializer(serializers.ModelSerializer):
 
 
 class ProjectSupportSerializer(serializers.ModelSerializer):
+    kind = named_choices(SupportKind, read_only=True)
     kind_label = label("kind")
     giver_kind_label = label("giver_kind")
     recorded_by = person("recorded_by")
@@ -148,7 +168,7 @@ class ProjectCreateInputSerializer(ProjectInputSerializer):
 
 
 class ParticipantInputSerializer(serializers.Serializer):
-    role = serializers.ChoiceField(choices=ParticipantRole.choices)
+    role = named_choices(ParticipantRole)
     name = serializers.CharField(max_length=64)
     unit = serializers.CharField(max_length=128, required=False, allow_blank=True, default="")
 
@@ -169,7 +189,7 @@ class ReviewInputSerializer(serializers.Serializer):
 
 class SupportInputSerializer(serializers.Serializer):
     project = serializers.PrimaryKeyRelatedField(queryset=IncomeProject.objects.none())
-    kind = serializers.ChoiceField(choices=SupportKind.choices)
+    kind = named_choices(SupportKind)
     giver_name = serializers.CharField(max_length=128, allow_blank=True)
     giver_kind = serializers.ChoiceField(choices=GiverKind.choices)
     value = serializers.CharField(**AMOUNT)
