@@ -188,7 +188,7 @@ def work_items(user) -> list[dict]:
                 {
                     "kind": "training.recommend",
                     "title": _("%(batch)s正在报名，可推荐学员") % {"batch": batch},
-                    "url": reverse("training:recommend", kwargs={"pk": batch.pk}),
+                    "url": reverse("training:recommend", kwargs={"batch_pk": batch.pk}),
                     "due": batch.start_date,
                 }
             )

@@ -200,10 +200,22 @@ class BatchAdvanceView(ObjectEditView):
         return redirect(self.object.get_absolute_url())
 
 
-class BatchRosterExportView(ScopedViewMixin, DetailView):
+class NeedsPermissionMixin:
+    """A page about a batch that shows another kind of record needs that kind's permission too."""
+
+    extra_permission = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.has_perm(self.extra_permission):
+            raise PermissionDenied(_("您的角色没有这项权限。"))
+        return super().dispatch(request, *args, **kwargs)
+
+
+class BatchRosterExportView(NeedsPermissionMixin, ScopedViewMixin, DetailView):
     """The roster as an Excel workbook, with what the user may see."""
 
     queryset = TrainingBatch.objects.select_related("region")
+    extra_permission = "training.view_enrolment"
 
     def get(self, request, *args, **kwargs):
         batch = self.get_object()
@@ -217,10 +229,11 @@ class BatchRosterExportView(ScopedViewMixin, DetailView):
         return response
 
 
-class AttendanceSheetView(ObjectDetailView):
+class AttendanceSheetView(NeedsPermissionMixin, ObjectDetailView):
     """The printable attendance sheet (考勤表) of a batch."""
 
     queryset = TrainingBatch.objects.select_related("region")
+    extra_permission = "training.view_enrolment"
     template_name = "training/attendance_sheet.html"
 
     def get_context_data(self, **kwargs):
@@ -230,16 +243,12 @@ class AttendanceSheetView(ObjectDetailView):
         return context
 
 
-class BatchCostsView(ObjectDetailView):
+class BatchCostsView(NeedsPermissionMixin, ObjectDetailView):
     """The batch's costs paid by the city budget (市财政列支)."""
 
     queryset = TrainingBatch.objects.select_related("region")
     template_name = "training/batch_costs.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not request.user.has_perm("training.view_batchbudgetitem"):
-            raise PermissionDenied(_("您的角色没有这项权限。"))
-        return super().dispatch(request, *args, **kwargs)
+    extra_permission = "training.view_batchbudgetitem"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

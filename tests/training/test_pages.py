@@ -406,3 +406,13 @@ def test_member_file_shows_training_services_and_visits(county_client, tree):
     assert "重点帮扶对象" in body
     assert "刘专家" in body
     assert "青山园区" in body
+
+
+def test_home_shows_work_items_per_role(client, tree, users):
+    batch = make_batch(tree.city, title="正在报名的班", status=BatchStatus.ENROLLING)
+    enrol(batch, make_member(tree.a1v), admit=False)
+    team_home = login(client, users.work_team).get(reverse("home")).content.decode()
+    assert "正在报名，可推荐学员" in team_home
+    assert reverse("training:recommend", args=[batch.pk]) in team_home
+    staff_home = login(client, users.city_staff).get(reverse("home")).content.decode()
+    assert "名推荐学员待录取" in staff_home
