@@ -207,6 +207,14 @@ class DifficultyUpdateForm(AssistanceForm):
         model = Difficulty
         fields = ["status", "coordinator", "deadline", "resolution", "resolved_on"]
         widgets = {"deadline": DATE, "resolved_on": DATE, "resolution": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"resolved_on": _("标记为已解决时不填则为今天。")}
+
+    def clean(self):
+        cleaned = super().clean()
+        # As difficulty_update does, so that the model's own check passes before the service runs.
+        if cleaned.get("status") == "resolved" and not cleaned.get("resolved_on"):
+            cleaned["resolved_on"] = timezone.localdate()
+        return cleaned
 
 
 # --- support and services -----------------------------------------------------------------

@@ -11,7 +11,7 @@ from rest_framework import serializers
 from rest_framework.validators import UniqueTogetherValidator, UniqueValidator
 
 from members import idnumbers
-from members.api.serializers import ScopedChoicesMixin, label, person
+from members.api.serializers import label, person
 from members.models import Member
 from organization.models import Region, User
 
@@ -328,33 +328,41 @@ class MentorPairSerializer(serializers.ModelSerializer):
 # --- input ----------------------------------------------------------------------------------
 
 
-class InputSerializer(ScopedChoicesMixin, serializers.ModelSerializer):
+class InputSerializer(serializers.ModelSerializer):
     """Parses only; the services say what clashes (in Chinese), so DRF's own unique checks go."""
 
     def get_validators(self):
         return [v for v in super().get_validators() if not isinstance(v, UniqueTogetherValidator)]
 
+    def scoped_querysets(self, user) -> dict:
+        return {}
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        request = self.context.get("request")
         for field in self.fields.values():
             field.validators = [v for v in field.validators if not isinstance(v, UniqueValidator)]
-
-    def scoped_querysets(self, user) -> dict:
-        querysets = {}
-        for name, field in self.fields.items():
-            queryset = getattr(field, "queryset", None)
-            if queryset is None and hasattr(field, "child_relation"):
-                continue
+            relation = getattr(field, "child_relation", field)
+            queryset = getattr(relation, "queryset", None)
             if queryset is not None and hasattr(queryset, "visible_to"):
-                querysets[name] = queryset.visible_to(user)
-        return querysets
+                # Every choice narrowed to what the user may see; nothing without a request.
+                relation.queryset = (
+                    queryset.model.objects.visible_to(request.user) if request is not None else queryset.none()
+                )
+        if request is not None:
+            for name, queryset in self.scoped_querysets(request.user).items():
+                getattr(self.fields[name], "child_relation", self.fields[name]).queryset = queryset
+
+
+ACCOUNT_ROLES = {WorkTeam: "work_team", LeadingCadre: "cadre", Enterprise: "enterprise", UrbanCentre: "urban_centre"}
 
 
 def _helper_input(model_class, extra):
     class Input(InputSerializer):
-        region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
+        account_role = ACCOUNT_ROLES[model_class]
+        region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.none())
         accounts = serializers.PrimaryKeyRelatedField(
-            queryset=User.objects.all(), many=True, required=False, help_text=_("账号ID")
+            queryset=User.objects.none(), many=True, required=False, help_text=_("账号ID")
         )
 
         class Meta:
@@ -362,14 +370,14 @@ def _helper_input(model_class, extra):
             fields = ["name", "region", "phone", "is_active", "accounts", *extra]
 
         def scoped_querysets(self, user):
-            return {"region": Region.objects.visible_to(user)}
+            return {"accounts": User.objects.visible_to(user).filter(role=self.account_role)}
 
     Input.__name__ = f"{model_class.__name__}InputSerializer"
     return Input
 
 
 class WorkTeamInputSerializer(_helper_input(WorkTeam, ["sending_unit", "captain", "starts_on", "ends_on"])):
-    villages = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all(), many=True)
+    villages = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.none(), many=True)
 
     class Meta:
         model = WorkTeam
@@ -377,15 +385,10 @@ class WorkTeamInputSerializer(_helper_input(WorkTeam, ["sending_unit", "captain"
         fields += ["starts_on", "ends_on", "villages"]
 
     def scoped_querysets(self, user):
-        return {"region": Region.objects.visible_to(user)}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            self.fields["villages"].child_relation.queryset = Region.objects.visible_to(request.user).filter(
-                level="village"
-            )
+        return {
+            **super().scoped_querysets(user),
+            "villages": Region.objects.visible_to(user).filter(level="village"),
+        }
 
 
 class LeadingCadreInputSerializer(_helper_input(LeadingCadre, ["level", "unit", "post"])):
@@ -415,7 +418,7 @@ class VisitPolicyInputSerializer(InputSerializer):
 
 class VisitNoteInputSerializer(InputSerializer):
     helper = serializers.PrimaryKeyRelatedField(
-        queryset=Helper.objects.all(), required=False, help_text=_("不填则为本人所在的帮扶力量")
+        queryset=Helper.objects.none(), required=False, help_text=_("不填则为本人所在的帮扶力量")
     )
     visited_on = serializers.DateField(required=False, help_text=_("不填则为今天"))
 
@@ -499,7 +502,7 @@ class MentorInputSerializer(InputSerializer):
 
 
 class PoorResidentInputSerializer(InputSerializer):
-    village = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
+    village = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.none())
 
     class Meta:
         model = PoorResident

@@ -77,35 +77,44 @@ class _KindViewSet(RegisterViewSetMixin, *READ):
         return self.update(request, *args, partial=True, **kwargs)
 
 
-def _kind_viewset(model, kind, serializer, input_serializer, doc):
-    return extend_schema(request=input_serializer, responses=serializer)(
-        type(
-            f"{model.__name__}ViewSet",
-            (_KindViewSet,),
-            {
-                "__doc__": doc,
-                "queryset": model.objects.select_related("region"),
-                "serializer_class": serializer,
-                "kind": kind,
-                "input_serializer": input_serializer,
-            },
-        )
-    )
+@extend_schema(request=s.WorkTeamInputSerializer, responses=s.WorkTeamSerializer)
+class WorkTeamViewSet(_KindViewSet):
+    """Village work teams (驻村工作队) and the villages they are stationed in."""
+
+    queryset = WorkTeam.objects.select_related("region").prefetch_related("villages")
+    serializer_class = s.WorkTeamSerializer
+    kind = HelperKind.WORK_TEAM
+    input_serializer = s.WorkTeamInputSerializer
 
 
-WorkTeamViewSet = _kind_viewset(
-    WorkTeam, HelperKind.WORK_TEAM, s.WorkTeamSerializer, s.WorkTeamInputSerializer, "驻村工作队。"
-)
-WorkTeamViewSet.queryset = WorkTeam.objects.select_related("region").prefetch_related("villages")
-LeadingCadreViewSet = _kind_viewset(
-    LeadingCadre, HelperKind.CADRE, s.LeadingCadreSerializer, s.LeadingCadreInputSerializer, "党员领导干部。"
-)
-EnterpriseViewSet = _kind_viewset(
-    Enterprise, HelperKind.ENTERPRISE, s.EnterpriseSerializer, s.EnterpriseInputSerializer, "帮扶企业。"
-)
-UrbanCentreViewSet = _kind_viewset(
-    UrbanCentre, HelperKind.URBAN_CENTRE, s.UrbanCentreSerializer, s.UrbanCentreInputSerializer, "创业服务中心。"
-)
+@extend_schema(request=s.LeadingCadreInputSerializer, responses=s.LeadingCadreSerializer)
+class LeadingCadreViewSet(_KindViewSet):
+    """Party leading cadres (党员领导干部) with contact duty, at city, county or township level."""
+
+    queryset = LeadingCadre.objects.select_related("region")
+    serializer_class = s.LeadingCadreSerializer
+    kind = HelperKind.CADRE
+    input_serializer = s.LeadingCadreInputSerializer
+
+
+@extend_schema(request=s.EnterpriseInputSerializer, responses=s.EnterpriseSerializer)
+class EnterpriseViewSet(_KindViewSet):
+    """Helping enterprises (帮扶企业)."""
+
+    queryset = Enterprise.objects.select_related("region")
+    serializer_class = s.EnterpriseSerializer
+    kind = HelperKind.ENTERPRISE
+    input_serializer = s.EnterpriseInputSerializer
+
+
+@extend_schema(request=s.UrbanCentreInputSerializer, responses=s.UrbanCentreSerializer)
+class UrbanCentreViewSet(_KindViewSet):
+    """The urban service centre (创业服务中心)."""
+
+    queryset = UrbanCentre.objects.select_related("region")
+    serializer_class = s.UrbanCentreSerializer
+    kind = HelperKind.URBAN_CENTRE
+    input_serializer = s.UrbanCentreInputSerializer
 
 
 class PairingViewSet(RegisterViewSetMixin, *READ):

@@ -326,7 +326,8 @@ def test_daily_proposals_are_idempotent_and_staff_decide(world, users):
     assert services.referrals_propose() == 1
     assert services.referrals_propose() == 0
     proposal = WelfareReferral.objects.get()
-    assert proposal.status == ReferralStatus.PROPOSED and proposal.is_proposed_by_system
+    assert proposal.status == ReferralStatus.PROPOSED
+    assert proposal.is_proposed_by_system
     with pytest.raises(ValidationError):
         services.referral_dismiss(actor=users.county_staff, referral=proposal, note=" ")
     referral = services.referral_confirm(actor=users.county_staff, referral=proposal)
@@ -385,7 +386,9 @@ def test_only_members_out_of_poverty_become_mentors(world, users):
 
 def test_poor_resident_id_is_validated_and_not_a_members(world, users, tree):
     with pytest.raises(ValidationError) as error:
-        services.poor_resident_save(actor=users.county_staff, name="李", id_number="41152119700101001", village=tree.a1v)
+        services.poor_resident_save(
+            actor=users.county_staff, name="李", id_number="41152119700101001", village=tree.a1v
+        )
     assert "18位" in messages(error.value, "id_number")
     with pytest.raises(ValidationError) as error:
         services.poor_resident_save(
@@ -398,7 +401,8 @@ def test_poor_resident_id_is_validated_and_not_a_members(world, users, tree):
     resident = services.poor_resident_save(
         actor=users.county_staff, name="李", id_number=number.lower().replace("x", "x"), village=tree.a1v
     )
-    assert resident.id_number == number and resident.masked_id_number != number
+    assert resident.id_number == number
+    assert resident.masked_id_number != number
     assert not PoorResident.objects.visible_to(users.county_b).exists()
 
 
