@@ -73,7 +73,7 @@ class ProjectHistoryView(ObjectHistoryView):
     """Each step with who and when, choices shown by their labels; support values and
     progress reports (money) with their own history below."""
 
-    queryset = IncomeProject.objects.all()
+    queryset = IncomeProject.objects.select_related("member")
     template_name = "projects/project_history.html"
 
     def get_context_data(self, **kwargs):

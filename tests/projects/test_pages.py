@@ -97,7 +97,8 @@ def test_detail_shows_the_whole_timeline_in_fixed_queries(county_client, tree, d
         actor=None, project=project, kind="money", giver_name="河洛农牧公司", giver_kind="enterprise", value="5000"
     )
     services.progress_record(actor=None, project=project, text="出栏3头", income_to_date="4200")
-    with django_assert_max_num_queries(12):
+    # session, user, permissions, the project with its member, reviews, participants, supports, reports
+    with django_assert_max_num_queries(8):
         response = county_client.get(project.get_absolute_url())
     body = response.content.decode()
     kinds = [event["kind"] for event in response.context["timeline"]]
@@ -128,7 +129,7 @@ def test_out_of_scope_project_is_404(county_client, tree):
     assert county_client.get(reverse("projects:project_add_for_member", args=[member.pk])).status_code == 404
 
 
-def test_history_page_shows_steps_and_money(county_client, tree, users):
+def test_history_page_shows_steps_and_money(county_client, tree, users, django_assert_max_num_queries):
     project = make_project(village=tree.a1v, stage="running", actor=users.county_staff)
     services.support_record(
         actor=users.county_staff,
@@ -138,8 +139,12 @@ def test_history_page_shows_steps_and_money(county_client, tree, users):
         giver_kind="other",
         value="1234.56",
     )
-    body = county_client.get(reverse("projects:project_history", args=[project.pk])).content.decode()
+    services.progress_record(actor=None, project=project, text="好", income_to_date="10")
+    # session, user, permissions, project, and one query for each history table
+    with django_assert_max_num_queries(7):
+        body = county_client.get(reverse("projects:project_history", args=[project.pk])).content.decode()
     assert "已批准" in body
+    assert "实施中" in body
     assert "1234.56" in body
     assert users.county_staff.display_name in body
 
@@ -377,3 +382,30 @@ def test_edit_a_proposal_through_the_page(county_client, tree, users):
     project.refresh_from_db()
     assert (project.title, project.budget, project.direction) == ("竹编加工", Decimal("5000.50"), "industry")
     assert project.history.first().history_user == users.county_staff
+
+
+def test_hooks_keep_to_one_query_each(rf, tree, users, django_assert_num_queries):
+    from projects.views import home_panel, member_file_section
+
+    member = make_member(tree.a1v)
+    for stage in ("proposed", "running", "closed"):
+        make_project(member, stage=stage)
+    request = rf.get("/")
+    request.user = users.county_staff
+    users.county_staff.has_perm("projects.view_incomeproject")  # permissions cached, as on a page
+    with django_assert_num_queries(1):
+        section = member_file_section(request, member)
+    assert len(section["projects"]) == 3
+    with django_assert_num_queries(1):
+        panel = home_panel(request)
+    assert panel["total"] == 3
+
+
+def test_work_items_take_a_query_per_kind(tree, users, django_assert_max_num_queries):
+    for _ in range(3):
+        make_project(village=tree.a1v, stage="running")
+        make_project(village=tree.a1v, stage="reviewing")
+    users.county_staff.has_perm("projects.view_incomeproject")
+    with django_assert_max_num_queries(3):
+        items = selectors.work_items(users.county_staff)
+    assert len(items) == 6
