@@ -7,7 +7,7 @@ from organization.forms import ScopedModelForm, bootstrapify
 from organization.models import Region
 
 from .choices import InspectionConclusion, Source
-from .models import Fund, FundApplication, FundEntry, FundPolicy
+from .models import Fund, FundApplication, FundPolicy
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -26,22 +26,25 @@ class PlainForm(forms.Form):
         bootstrapify(self)
 
 
-class ReceiptForm(ScopedModelForm):
-    amount = amount_field(_("金额（元）"))
+class ReceiptForm(PlainForm):
+    """A receipt; a plain form so that every rule's message comes from the service."""
 
-    class Meta:
-        model = FundEntry
-        fields = ["fund", "date", "amount", "source", "reference", "donor_name", "budget_document"]
-        widgets = {"date": DATE}
-        help_texts = {
-            "donor_name": _("党员捐款时填写，捐款人可以是任何党员。"),
-            "budget_document": _("财政补助时填写。"),
-        }
+    fund = forms.ModelChoiceField(label=_("基金"), queryset=Fund.objects.none(), empty_label=None)
+    date = forms.DateField(label=_("日期"), widget=DATE)
+    amount = amount_field(_("金额（元）"))
+    source = forms.ChoiceField(label=_("资金来源"), choices=Source.choices)
+    reference = forms.CharField(label=_("凭证号/摘要"), max_length=128, required=False)
+    donor_name = forms.CharField(
+        label=_("捐款人"), max_length=32, required=False, help_text=_("党员捐款时填写，捐款人可以是任何党员。")
+    )
+    budget_document = forms.CharField(
+        label=_("预算文件文号"), max_length=64, required=False, help_text=_("财政补助时填写。")
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["fund"].queryset = Fund.objects.visible_to(self.user)
         self.fields["date"].initial = timezone.localdate()
-        self.fields["fund"].empty_label = None
 
 
 class ReversalForm(PlainForm):

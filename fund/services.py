@@ -682,6 +682,7 @@ def inspection_record(
 ) -> FundInspection:
     """The work team's check of how the money is used; misuse opens a follow-up (整改)."""
     _require(actor, "fund.add_fundinspection")
+    application = FundApplication.objects.select_related("member").get(pk=application.pk)
     if application.status not in (ApplicationStatus.DISBURSED, ApplicationStatus.GUARANTEE_ISSUED):
         raise ValidationError(_("资金尚未拨付或担保尚未出具，还没有资金使用情况可查。"))
     _not_future(inspected_on, "inspected_on")

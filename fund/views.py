@@ -3,6 +3,7 @@
 import io
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -113,20 +114,20 @@ class EntryListView(ObjectListView):
     template_name = "fund/entry_list.html"
 
 
-class EntryExportView(ScopedViewMixin, TemplateView):
-    """The filtered ledger as .xlsx (the same filter set as the page)."""
-
-    queryset = FundEntry.objects.all()
-
-    def get(self, request, *args, **kwargs):
-        filterset = FundEntryFilterSet(request.GET, queryset=self.get_queryset(), request=request)
-        buffer = io.BytesIO()
-        write_ledger(filterset.qs, user=request.user, destination=buffer)
-        response = HttpResponse(
-            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = f'attachment; filename="fund-ledger-{timezone.localdate():%Y%m%d}.xlsx"'
-        return response
+@login_required
+def entry_export(request):
+    """The filtered ledger as .xlsx: the page's filter set over the user's scope."""
+    if not request.user.has_perm("fund.view_fundentry"):
+        raise PermissionDenied(_("您的角色没有这项权限。"))
+    queryset = FundEntry.objects.visible_to(request.user)
+    filterset = FundEntryFilterSet(request.GET, queryset=queryset, request=request)
+    buffer = io.BytesIO()
+    write_ledger(filterset.qs, user=request.user, destination=buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="fund-ledger-{timezone.localdate():%Y%m%d}.xlsx"'
+    return response
 
 
 class EntryDetailView(ObjectDetailView):
