@@ -164,7 +164,7 @@ class VisitNoteForm(AssistanceForm):
             "findings": forms.Textarea(attrs={"rows": 3}),
             "needs": forms.Textarea(attrs={"rows": 2}),
             "actions": forms.Textarea(attrs={"rows": 2}),
-            "photo": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png", "capture": "environment"}),
+            "photo": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
         }
         help_texts = {"photo": _("可选；JPG 或 PNG，不超过 5 MB。")}
 

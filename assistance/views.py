@@ -369,6 +369,7 @@ class VisitNoteEditView(ObjectEditView):
         context = super().get_context_data(**kwargs)
         # The draft key is per user and per record, so two people on one phone keep theirs apart.
         context["draft_key"] = f"visit-draft:{self.request.user.pk}:{self.object.pk if self.object else 'new'}"
+        context["default_helper"] = self.object.helper if self.object else services.default_helper(self.request.user)
         return context
 
 

@@ -366,3 +366,34 @@ def test_difficulty_update_page(world, users, team_client):
     assert response.status_code == 302
     difficulty.refresh_from_db()
     assert difficulty.status == "resolved"
+
+
+def test_a_photo_is_uploaded_with_the_note(world, team_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    photo = SimpleUploadedFile("cow.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, content_type="image/png")
+    response = team_client.post(
+        reverse("assistance:visitnote_add"),
+        {
+            "member": world.zhang.pk,
+            "helper": world.team.pk,
+            "visited_on": TODAY.isoformat(),
+            "findings": "牛棚",
+            "photo": photo,
+        },
+    )
+    assert response.status_code == 302
+    assert VisitNote.objects.get().photo.name.endswith(".png")
+    fake = SimpleUploadedFile("cow.jpg", b"MZ not a picture", content_type="image/jpeg")
+    response = team_client.post(
+        reverse("assistance:visitnote_add"),
+        {
+            "member": world.zhang.pk,
+            "helper": world.team.pk,
+            "visited_on": TODAY.isoformat(),
+            "findings": "x",
+            "photo": fake,
+        },
+    )
+    assert "不是 JPG 或 PNG 图片" in body(response)
+    assert VisitNote.objects.count() == 1

@@ -52,6 +52,14 @@
     });
   }
 
+  var photo = field("photo");
+  var photoName = document.getElementById("photo-name");
+  if (photo && photoName) {
+    photo.addEventListener("change", function () {
+      photoName.textContent = photo.files && photo.files.length ? photo.files[0].name : "";
+    });
+  }
+
   var search = document.getElementById("member-search");
   var select = field("member");
   if (search && select && select.options) {
@@ -63,7 +71,8 @@
         option.hidden = !show;
         if (show && option.value && first === null) { first = option; }
       });
-      if (text && first && (select.selectedIndex < 0 || select.options[select.selectedIndex].hidden)) {
+      var current = select.selectedIndex < 0 ? null : select.options[select.selectedIndex];
+      if (text && first && (!current || !current.value || current.hidden)) {
         select.value = first.value;
         save();
       }
