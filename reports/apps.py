@@ -11,6 +11,7 @@ class ReportsConfig(AppConfig):
         (_("辖区规划"), "reports:plan_list", "reports.view_jurisdictionplan"),
         (_("行动周期"), "reports:programme_list", "reports.change_programme"),
         (_("年度通报"), "reports:bulletin_list", "reports.view_bulletinjob"),
+        (_("年度考核"), "reports:evaluation_list", "reports.view_evaluation"),
         (_("诫勉整改"), "reports:admonition_list", "reports.view_admonition"),
         (_("表彰"), "reports:commendation_list", "reports.view_commendation"),
     )

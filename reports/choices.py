@@ -31,3 +31,16 @@ class CommendationState(models.TextChoices):
     NOTICING = "noticing", _("公示中")
     CONFIRMED = "confirmed", _("已确认表彰")
     WITHDRAWN = "withdrawn", _("已撤销")
+
+
+class EvaluationSubject(models.TextChoices):
+    PARTY_ORGANIZATION = "party_organization", _("党组织")
+    WORK_TEAM = "work_team", _("驻村工作队")
+    CADRE = "cadre", _("党员领导干部")
+
+
+class EvaluationGrade(models.TextChoices):
+    EXCELLENT = "excellent", _("优秀")
+    COMPETENT = "competent", _("称职")
+    BASIC = "basic", _("基本称职")
+    INCOMPETENT = "incompetent", _("不称职")

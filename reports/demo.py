@@ -7,6 +7,7 @@ members), so they are plausible whatever the register's size.
 """
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Count, Q
@@ -18,8 +19,8 @@ from organization.choices import RegionLevel
 from organization.models import PartyOrganization, Region, User
 
 from . import services
-from .choices import CommendationKind
-from .models import Admonition, Commendation, JurisdictionPlan, Programme
+from .choices import CommendationKind, EvaluationGrade, EvaluationSubject
+from .models import Admonition, Commendation, Evaluation, JurisdictionPlan, Programme
 
 START_YEAR = 2024
 # Share of the demonstration-track members each year's plan means to take out of poverty.
@@ -71,6 +72,7 @@ def build_demo_reports(stdout=None) -> dict:
             created += 1
     _demo_admonition(actor, counties)
     _demo_commendations(actor, counties)
+    _demo_evaluation(actor, counties)
     if stdout is not None:
         stdout.write(f"辖区规划 (jurisdiction plans): 新建 {created}，共 {JurisdictionPlan.objects.count()}")
     return {"plans": created}
@@ -142,3 +144,21 @@ def _demo_commendations(actor, counties) -> None:
             proposed_on=date(2026, 1, 10),
         )
         services.commendation_announce(actor=actor, commendation=commendation)
+
+
+def _demo_evaluation(actor, counties) -> None:
+    """青山县's county committee evaluated for 2025, scored by the city."""
+    county = next((c for c in counties if c.name == "青山县"), counties[0] if counties else None)
+    organization = PartyOrganization.objects.filter(region=county).order_by("pk").first() if county else None
+    if organization is None or Evaluation.objects.filter(year=2025, party_organization=organization).exists():
+        return
+    evaluation = services.evaluation_create(
+        actor=actor, year=2025, subject_kind=EvaluationSubject.PARTY_ORGANIZATION, party_organization=organization
+    )
+    services.evaluation_assess(
+        actor=actor,
+        evaluation=evaluation,
+        score=Decimal("93.5"),
+        grade=EvaluationGrade.EXCELLENT,
+        comment="脱贫目标超额完成，走访和困难问题解决及时（演示数据）。",
+    )

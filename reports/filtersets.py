@@ -2,8 +2,15 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .choices import AdmonitionState, BulletinState, CommendationKind, CommendationState
-from .models import Admonition, BulletinJob, Commendation, JurisdictionPlan
+from .choices import (
+    AdmonitionState,
+    BulletinState,
+    CommendationKind,
+    CommendationState,
+    EvaluationGrade,
+    EvaluationSubject,
+)
+from .models import Admonition, BulletinJob, Commendation, Evaluation, JurisdictionPlan
 
 
 class YearFilter(django_filters.NumberFilter):
@@ -45,3 +52,13 @@ class CommendationFilterSet(django_filters.FilterSet):
     class Meta:
         model = Commendation
         fields = ["year", "kind", "state"]
+
+
+class EvaluationFilterSet(django_filters.FilterSet):
+    year = YearFilter(label=_("年度"))
+    subject_kind = django_filters.ChoiceFilter(choices=EvaluationSubject.choices, label=_("考核对象类别"))
+    grade = django_filters.ChoiceFilter(choices=EvaluationGrade.choices, label=_("考核等次"))
+
+    class Meta:
+        model = Evaluation
+        fields = ["year", "subject_kind", "grade"]

@@ -5,7 +5,7 @@ from organization.choices import RegionLevel
 from organization.forms import ScopedModelForm, bootstrapify
 from organization.models import Region
 
-from .models import Admonition, Commendation, CommendationObjection, JurisdictionPlan, Programme
+from .models import Admonition, Commendation, CommendationObjection, Evaluation, JurisdictionPlan, Programme
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -136,3 +136,29 @@ class ResolutionForm(forms.Form):
         kwargs.pop("instance", None)
         super().__init__(*args, **kwargs)
         bootstrapify(self)
+
+
+class EvaluationForm(ScopedModelForm):
+    class Meta:
+        model = Evaluation
+        fields = ["year", "subject_kind", "party_organization", "helper", "score", "grade", "comment"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from assistance.choices import HelperKind
+
+        self.fields["party_organization"].queryset = self.fields["party_organization"].queryset.only("id", "name")
+        self.fields["helper"].queryset = (
+            self.fields["helper"]
+            .queryset.filter(kind__in=(HelperKind.WORK_TEAM, HelperKind.CADRE))
+            .only("id", "name", "kind")
+        )
+        self.fields["helper"].label_from_instance = lambda helper: f"{helper.get_kind_display()}：{helper.name}"
+        self.fields["party_organization"].help_text = _("考核党组织时选择。")
+        self.fields["helper"].help_text = _("考核驻村工作队或党员领导干部时选择。")
+
+
+class AssessForm(ScopedModelForm):
+    class Meta:
+        model = Evaluation
+        fields = ["score", "grade", "comment"]

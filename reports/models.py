@@ -14,7 +14,15 @@ from simple_history.models import HistoricalRecords
 from organization.models import PartyOrganization, Region, TimeStampedModel
 from organization.scoping import ScopedModelMixin, ScopedQuerySet
 
-from .choices import AdmonitionState, BulletinState, CommendationKind, CommendationState, RectificationState
+from .choices import (
+    AdmonitionState,
+    BulletinState,
+    CommendationKind,
+    CommendationState,
+    EvaluationGrade,
+    EvaluationSubject,
+    RectificationState,
+)
 
 YEAR = [MinValueValidator(2000), MaxValueValidator(2100)]
 COUNT = [MinValueValidator(0), MaxValueValidator(1_000_000)]
@@ -365,3 +373,82 @@ class CommendationObjection(ScopedModelMixin, TimeStampedModel):
 
     def __str__(self):
         return f"{self.raised_by}：{self.content[:20]}"
+
+
+class Evaluation(ScopedModelMixin, TimeStampedModel):
+    """The yearly evaluation (年度考核) of a party organization, a work team or a leading cadre
+    in this work: indicators computed from the records, plus the score and comment of staff."""
+
+    year = models.PositiveSmallIntegerField(_("年度"), validators=YEAR)
+    subject_kind = models.CharField(_("考核对象类别"), max_length=24, choices=EvaluationSubject.choices)
+    region = models.ForeignKey(Region, verbose_name=_("所在辖区"), on_delete=models.PROTECT, related_name="+")
+    party_organization = models.ForeignKey(
+        PartyOrganization,
+        verbose_name=_("党组织"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    helper = models.ForeignKey(
+        "assistance.Helper",
+        verbose_name=_("工作队/干部"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    subject_name = models.CharField(_("考核对象"), max_length=128, editable=False)
+    indicators = models.JSONField(_("考核指标"), default=dict, blank=True, editable=False)
+    indicators_at = models.DateTimeField(_("指标计算时间"), null=True, blank=True, editable=False)
+    score = models.DecimalField(
+        _("考核得分"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    grade = models.CharField(_("考核等次"), max_length=16, choices=EvaluationGrade.choices, blank=True)
+    comment = models.TextField(_("考核评语"), blank=True)
+    evaluated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("评定人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("年度考核")
+        verbose_name_plural = _("年度考核")
+        ordering = ["-year", "subject_kind", "region__path", "subject_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "party_organization"],
+                condition=Q(party_organization__isnull=False),
+                name="evaluation_one_per_organization_year",
+                violation_error_message=_("该党组织这一年度已有考核。"),
+            ),
+            models.UniqueConstraint(
+                fields=["year", "helper"],
+                condition=Q(helper__isnull=False),
+                name="evaluation_one_per_helper_year",
+                violation_error_message=_("该工作队/干部这一年度已有考核。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | (Q(score__gte=0) & Q(score__lte=100)),
+                name="evaluation_score_range",
+                violation_error_message=_("考核得分应在0到100之间。"),
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(name)s %(year)s年度考核") % {"name": self.subject_name, "year": self.year}
+
+    def get_absolute_url(self):
+        return reverse("reports:evaluation_detail", kwargs={"pk": self.pk})

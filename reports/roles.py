@@ -18,6 +18,7 @@ STAFF = {
     "reports.rectificationplan": EDIT,
     "reports.commendation": EDIT,
     "reports.commendationobjection": EDIT,
+    "reports.evaluation": EDIT,
 }
 READ = {
     "reports.programme": DASHBOARD,
@@ -27,6 +28,7 @@ READ = {
     "reports.rectificationplan": VIEW,
     "reports.commendation": VIEW,
     "reports.commendationobjection": VIEW,
+    "reports.evaluation": VIEW,
 }
 
 ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {

@@ -524,3 +524,102 @@ def bulletin_list(*, user):
 
 def dashboard_link(region: Region, year: int) -> str:
     return reverse("reports:dashboard_region", kwargs={"code": region.code}) + f"?year={year}"
+
+
+# --- yearly evaluation --------------------------------------------------------------------
+
+
+def _indicator(key: str, label: str, value, note: str = "") -> dict:
+    return {"key": key, "label": str(label), "value": value, "note": str(note)}
+
+
+def _target(value) -> str:
+    return "" if value is None else _("目标 %(n)s") % {"n": value}
+
+
+def organization_indicators(*, region: Region, year: int) -> list[dict]:
+    """A party organization's record in its region: targets met, visits, difficulties
+    resolved, fund use supervised (a handful of queries, once per evaluation)."""
+    from assistance.choices import OPEN_DIFFICULTY, DifficultyStatus
+    from assistance.models import Difficulty, VisitNote
+    from fund.models import FundInspection
+
+    report = progress(region=region, year=year, sections=frozenset({"training", "projects", "mentors"}))
+    total = report.total
+    place = {f"member__{MEMBER_KEY[region.level]}": region}
+    today = timezone.localdate()
+    difficulties = Difficulty.objects.filter(**place).aggregate(
+        resolved=Count("pk", filter=Q(status=DifficultyStatus.RESOLVED, resolved_on__year=year)),
+        overdue=Count("pk", filter=Q(status__in=OPEN_DIFFICULTY, deadline__lt=today)),
+    )
+    met = {True: _("完成"), False: _("未完成"), None: _("未制定规划")}[total.met]
+    return [
+        _indicator("members", _("贫困党员（人）"), total.counts.get("total", 0)),
+        _indicator("target", _("年度脱贫目标（人）"), total.target),
+        _indicator("exits", _("年度实际脱贫（人）"), total.exits),
+        _indicator("target_met", _("脱贫目标完成情况"), str(met)),
+        _indicator("goal_rate", _("三年目标进度（%）"), total.goal_rate),
+        _indicator(
+            "trained",
+            _("年度培训结业（人）"),
+            total.counts.get("trained", 0),
+            _target(total.target_of("trained")),
+        ),
+        _indicator(
+            "with_project",
+            _("年度获得项目（人）"),
+            total.counts.get("with_project", 0),
+            _target(total.target_of("projects")),
+        ),
+        _indicator("visits", _("年度走访（次）"), VisitNote.objects.filter(visited_on__year=year, **place).count()),
+        _indicator("difficulties_resolved", _("年度解决困难问题（件）"), difficulties["resolved"]),
+        _indicator("difficulties_overdue", _("逾期未解决困难问题（件）"), difficulties["overdue"]),
+        _indicator(
+            "inspections",
+            _("年度基金使用监督检查（次）"),
+            FundInspection.objects.filter(inspected_on__year=year, **place).count(),
+        ),
+    ]
+
+
+def helper_indicators(*, helper, year: int) -> list[dict]:
+    """A work team's or a cadre's record: members paired, visits made and overdue,
+    difficulties coordinated, paired members out of poverty."""
+    from assistance.choices import OPEN_DIFFICULTY, DifficultyStatus
+    from assistance.models import Difficulty, Pairing, VisitNote
+
+    today = timezone.localdate()
+    pairings = Pairing.objects.filter(helper=helper)
+    active = pairings.active(today)
+    interval = visit_interval()
+    recent = VisitNote.objects.filter(helper=helper, visited_on__gt=today - timedelta(days=interval))
+    difficulties = Difficulty.objects.filter(coordinator=helper).aggregate(
+        resolved=Count("pk", filter=Q(status=DifficultyStatus.RESOLVED, resolved_on__year=year)),
+        overdue=Count("pk", filter=Q(status__in=OPEN_DIFFICULTY, deadline__lt=today)),
+    )
+    paired_members = pairings.values("member_id")
+    return [
+        _indicator("paired", _("在结对帮扶党员（人）"), active.values("member_id").distinct().count()),
+        _indicator(
+            "visits", _("年度走访（次）"), VisitNote.objects.filter(helper=helper, visited_on__year=year).count()
+        ),
+        _indicator(
+            "visits_overdue",
+            _("走访逾期的结对（个）"),
+            active.exclude(member_id__in=recent.values("member_id")).count(),
+            _("走访周期 %s 天") % interval,
+        ),
+        _indicator("difficulties_resolved", _("年度协调解决困难问题（件）"), difficulties["resolved"]),
+        _indicator("difficulties_overdue", _("逾期未解决困难问题（件）"), difficulties["overdue"]),
+        _indicator(
+            "exits",
+            _("结对党员年度脱贫（人）"),
+            exits_in(year).filter(member_id__in=paired_members).values("member_id").distinct().count(),
+        ),
+    ]
+
+
+def evaluation_list(*, user):
+    from .models import Evaluation
+
+    return Evaluation.objects.visible_to(user).select_related("region")

@@ -11,12 +11,21 @@ from django.utils.translation import gettext as _
 from organization.choices import RegionLevel
 from organization.models import Region
 
-from .choices import AdmonitionState, BulletinState, CommendationState, RectificationState
+from .choices import (
+    AdmonitionState,
+    BulletinState,
+    CommendationKind,
+    CommendationState,
+    EvaluationGrade,
+    EvaluationSubject,
+    RectificationState,
+)
 from .models import (
     Admonition,
     BulletinJob,
     Commendation,
     CommendationObjection,
+    Evaluation,
     JurisdictionPlan,
     Programme,
     RectificationPlan,
@@ -356,3 +365,107 @@ def commendation_withdraw(*, actor, commendation: Commendation, note: str) -> Co
     commendation._history_user = actor
     commendation.save()
     return commendation
+
+
+# --- yearly evaluation --------------------------------------------------------------------
+
+
+def _evaluation_subject(evaluation: Evaluation) -> None:
+    """Check the subject matches its kind, and take its name and region from it."""
+    kind = evaluation.subject_kind
+    if kind == EvaluationSubject.PARTY_ORGANIZATION:
+        if evaluation.party_organization_id is None:
+            raise ValidationError({"party_organization": _("请选择被考核的党组织。")})
+        evaluation.helper = None
+        evaluation.subject_name = evaluation.party_organization.name
+        evaluation.region = evaluation.party_organization.region
+        return
+    if evaluation.helper_id is None:
+        raise ValidationError({"helper": _("请选择被考核的驻村工作队或党员领导干部。")})
+    if evaluation.helper.kind != kind:
+        raise ValidationError(
+            {
+                "helper": _("所选帮扶力量是“%(kind)s”，与考核对象类别不符。")
+                % {"kind": evaluation.helper.get_kind_display()}
+            }
+        )
+    evaluation.party_organization = None
+    evaluation.subject_name = evaluation.helper.name
+    evaluation.region = evaluation.helper.region
+
+
+def evaluation_indicators(evaluation: Evaluation) -> dict:
+    from . import selectors
+
+    if evaluation.subject_kind == EvaluationSubject.PARTY_ORGANIZATION:
+        items = selectors.organization_indicators(region=evaluation.region, year=evaluation.year)
+    else:
+        items = selectors.helper_indicators(helper=evaluation.helper, year=evaluation.year)
+    return {"items": items}
+
+
+@transaction.atomic
+def evaluation_create(*, actor, **fields) -> Evaluation:
+    """Open a yearly evaluation: the indicators are computed from the records now; staff
+    add the score, grade and comment (now or later)."""
+    evaluation = Evaluation(evaluated_by=actor, **fields)
+    if evaluation.subject_kind not in EvaluationSubject.values:
+        raise ValidationError({"subject_kind": _("请选择考核对象类别。")})
+    _evaluation_subject(evaluation)
+    _check_region(actor, evaluation.region, "party_organization" if evaluation.party_organization_id else "helper")
+    evaluation.indicators = evaluation_indicators(evaluation)
+    evaluation.indicators_at = timezone.now()
+    evaluation.full_clean()
+    evaluation._history_user = actor
+    evaluation.save()
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_assess(*, actor, evaluation: Evaluation, score=None, grade: str = "", comment: str = ""):
+    """Staff's score, grade and comment."""
+    evaluation = _lock(Evaluation, evaluation)
+    evaluation.score, evaluation.grade, evaluation.comment = score, grade or "", (comment or "").strip()
+    if evaluation.grade and evaluation.score is None:
+        raise ValidationError({"score": _("评定等次前请先填写考核得分。")})
+    evaluation.evaluated_by = actor
+    evaluation.full_clean()
+    evaluation._history_user = actor
+    evaluation.save()
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_recompute(*, actor, evaluation: Evaluation) -> Evaluation:
+    """Compute the indicators again from today's records (the score is left as it is)."""
+    evaluation = _lock(Evaluation, evaluation)
+    evaluation.indicators = evaluation_indicators(evaluation)
+    evaluation.indicators_at = timezone.now()
+    evaluation._history_user = actor
+    evaluation.save()
+    return evaluation
+
+
+@transaction.atomic
+def commendation_propose_from_evaluation(*, actor, evaluation: Evaluation) -> Commendation:
+    """An evaluation graded 优秀 proposes its subject for a commendation (公示 follows)."""
+    if evaluation.grade != EvaluationGrade.EXCELLENT:
+        raise ValidationError(_("只有考核等次为“优秀”的对象可以推荐表彰。"))
+    kind = (
+        CommendationKind.PERSON if evaluation.subject_kind == EvaluationSubject.CADRE else CommendationKind.ORGANIZATION
+    )
+    existing = Commendation.objects.filter(
+        year=evaluation.year, kind=kind, region=evaluation.region, name=evaluation.subject_name
+    ).first()
+    if existing is not None:
+        return existing
+    return commendation_propose(
+        actor=actor,
+        year=evaluation.year,
+        kind=kind,
+        region=evaluation.region,
+        party_organization=evaluation.party_organization,
+        name=evaluation.subject_name,
+        reason=_("%(year)s年度考核优秀（得分%(score)s）。%(comment)s")
+        % {"year": evaluation.year, "score": evaluation.score, "comment": evaluation.comment},
+    )

@@ -1,7 +1,7 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from .models import Admonition, BulletinJob, Commendation, JurisdictionPlan, Programme
+from .models import Admonition, BulletinJob, Commendation, Evaluation, JurisdictionPlan, Programme
 
 ATTRS = {"class": "table table-sm table-hover align-middle"}
 
@@ -63,4 +63,14 @@ class CommendationTable(tables.Table):
     class Meta:
         model = Commendation
         fields = ("year", "kind", "name", "region", "state", "notice_ends")
+        attrs = ATTRS
+
+
+class EvaluationTable(tables.Table):
+    subject_name = tables.Column(linkify=True)
+    region = tables.Column(order_by=("region__path",))
+
+    class Meta:
+        model = Evaluation
+        fields = ("year", "subject_kind", "subject_name", "region", "score", "grade")
         attrs = ATTRS

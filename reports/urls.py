@@ -52,4 +52,11 @@ urlpatterns = [
         views.CommendationObjectionResolveView.as_view(),
         name="commendation_objection_resolve",
     ),
+    path("evaluations/", views.EvaluationListView.as_view(), name="evaluation_list"),
+    path("evaluations/add/", views.EvaluationCreateView.as_view(), name="evaluation_add"),
+    path("evaluations/<int:pk>/", views.EvaluationDetailView.as_view(), name="evaluation_detail"),
+    path("evaluations/<int:pk>/assess/", views.EvaluationAssessView.as_view(), name="evaluation_assess"),
+    path("evaluations/<int:pk>/recompute/", views.EvaluationRecomputeView.as_view(), name="evaluation_recompute"),
+    path("evaluations/<int:pk>/commend/", views.EvaluationCommendView.as_view(), name="evaluation_commend"),
+    path("evaluations/<int:pk>/history/", views.EvaluationHistoryView.as_view(), name="evaluation_history"),
 ]

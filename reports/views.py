@@ -26,12 +26,20 @@ from organization.models import Region
 from . import bulletin, dashboard, selectors, services
 from .charts import Bar, BarChart
 from .choices import AdmonitionState, BulletinState, CommendationState, RectificationState
-from .filtersets import AdmonitionFilterSet, BulletinFilterSet, CommendationFilterSet, PlanFilterSet
+from .filtersets import (
+    AdmonitionFilterSet,
+    BulletinFilterSet,
+    CommendationFilterSet,
+    EvaluationFilterSet,
+    PlanFilterSet,
+)
 from .forms import (
     AdmonitionForm,
+    AssessForm,
     BulletinRequestForm,
     CommendationForm,
     CommendationObjectionForm,
+    EvaluationForm,
     FollowUpForm,
     NoteForm,
     PlanForm,
@@ -45,11 +53,12 @@ from .models import (
     BulletinJob,
     Commendation,
     CommendationObjection,
+    Evaluation,
     JurisdictionPlan,
     Programme,
     RectificationPlan,
 )
-from .tables import AdmonitionTable, BulletinTable, CommendationTable, PlanTable, ProgrammeTable
+from .tables import AdmonitionTable, BulletinTable, CommendationTable, EvaluationTable, PlanTable, ProgrammeTable
 
 # --- programme ----------------------------------------------------------------------------
 
@@ -580,3 +589,77 @@ def home_panel(request):
         "today": timezone.localdate(),
         "can_dashboard": can_dashboard,
     }
+
+
+# --- yearly evaluation --------------------------------------------------------------------
+
+
+class EvaluationListView(ObjectListView):
+    queryset = Evaluation.objects.select_related("region")
+    table_class = EvaluationTable
+    filterset_class = EvaluationFilterSet
+    add_url_name = "reports:evaluation_add"
+
+
+class EvaluationCreateView(ObjectEditView):
+    queryset = Evaluation.objects.all()
+    form_class = EvaluationForm
+
+    def save(self, form):
+        return services.evaluation_create(actor=self.request.user, **form.cleaned_data)
+
+
+class EvaluationDetailView(ObjectDetailView):
+    queryset = Evaluation.objects.select_related("region", "party_organization", "helper", "evaluated_by")
+    template_name = "reports/evaluation_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_commend"] = self.request.user.has_perm("reports.add_commendation")
+        return context
+
+
+class EvaluationAssessView(ActionView):
+    queryset = Evaluation.objects.select_related("region")
+    form_class = AssessForm
+    title = _("评定考核得分与等次")
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.update(instance=self.object, user=self.request.user)
+        return kwargs
+
+    def save(self, form):
+        return services.evaluation_assess(actor=self.request.user, evaluation=self.object, **form.cleaned_data)
+
+
+class EvaluationRecomputeView(ActionView):
+    queryset = Evaluation.objects.select_related("region", "helper")
+    form_class = NoteForm
+    title = _("重新计算考核指标")
+
+    def save(self, form):
+        return services.evaluation_recompute(actor=self.request.user, evaluation=self.object)
+
+
+class EvaluationCommendView(ActionView):
+    """An evaluation graded 优秀 proposes a commendation; the user lands on it."""
+
+    queryset = Evaluation.objects.select_related("region", "party_organization")
+    form_class = NoteForm
+    title = _("推荐表彰")
+
+    def form_valid(self, form):
+        try:
+            commendation = services.commendation_propose_from_evaluation(
+                actor=self.request.user, evaluation=self.object
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("已推荐表彰，请安排公示。"))
+        return redirect(commendation.get_absolute_url())
+
+
+class EvaluationHistoryView(ObjectHistoryView):
+    queryset = Evaluation.objects.all()

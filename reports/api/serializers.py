@@ -9,6 +9,7 @@ from reports.models import (
     BulletinJob,
     Commendation,
     CommendationObjection,
+    Evaluation,
     JurisdictionPlan,
     Programme,
     RectificationPlan,
@@ -284,3 +285,55 @@ class CommendationObjectionInputSerializer(serializers.Serializer):
 
 class CommendationResolutionInputSerializer(serializers.Serializer):
     resolution = serializers.CharField()
+
+
+class EvaluationSerializer(serializers.ModelSerializer):
+    region = serializers.CharField(source="region.code", read_only=True)
+    subject_kind_label = label("subject_kind")
+    grade_label = label("grade")
+
+    class Meta:
+        model = Evaluation
+        fields = [
+            "id",
+            "year",
+            "subject_kind",
+            "subject_kind_label",
+            "region",
+            "party_organization",
+            "helper",
+            "subject_name",
+            "indicators",
+            "indicators_at",
+            "score",
+            "grade",
+            "grade_label",
+            "comment",
+        ]
+
+
+class EvaluationInputSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    subject_kind = serializers.CharField(help_text=_("party_organization、work_team 或 cadre"))
+    party_organization = serializers.PrimaryKeyRelatedField(
+        queryset=PartyOrganization.objects.none(), required=False, allow_null=True
+    )
+    helper = serializers.PrimaryKeyRelatedField(queryset=Region.objects.none(), required=False, allow_null=True)
+    score = serializers.DecimalField(max_digits=4, decimal_places=1, required=False, allow_null=True)
+    grade = serializers.CharField(required=False, allow_blank=True)
+    comment = serializers.CharField(required=False, allow_blank=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            from assistance.models import Helper
+
+            self.fields["party_organization"].queryset = PartyOrganization.objects.visible_to(request.user)
+            self.fields["helper"].queryset = Helper.objects.visible_to(request.user)
+
+
+class EvaluationAssessInputSerializer(serializers.Serializer):
+    score = serializers.DecimalField(max_digits=4, decimal_places=1, required=False, allow_null=True)
+    grade = serializers.CharField(required=False, allow_blank=True)
+    comment = serializers.CharField(required=False, allow_blank=True)

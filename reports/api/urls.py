@@ -13,6 +13,7 @@ router.register("admonitions", views.AdmonitionViewSet)
 router.register("rectifications", views.RectificationViewSet)
 router.register("commendations", views.CommendationViewSet)
 router.register("commendation-objections", views.CommendationObjectionViewSet)
+router.register("evaluations", views.EvaluationViewSet)
 
 urlpatterns = [
     path("work-items/", views.WorkItemsView.as_view(), name="work-items"),

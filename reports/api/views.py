@@ -20,12 +20,19 @@ from organization.api.mixins import ScopedViewSetMixin
 from organization.models import Region
 from reports import bulletin, selectors, services
 from reports.choices import BulletinState
-from reports.filtersets import AdmonitionFilterSet, BulletinFilterSet, CommendationFilterSet, PlanFilterSet
+from reports.filtersets import (
+    AdmonitionFilterSet,
+    BulletinFilterSet,
+    CommendationFilterSet,
+    EvaluationFilterSet,
+    PlanFilterSet,
+)
 from reports.models import (
     Admonition,
     BulletinJob,
     Commendation,
     CommendationObjection,
+    Evaluation,
     JurisdictionPlan,
     Programme,
     RectificationPlan,
@@ -250,6 +257,38 @@ class CommendationObjectionViewSet(
         fields = self.parse(s.CommendationResolutionInputSerializer)
         objection = services.commendation_objection_resolve(actor=request.user, objection=target, **fields)
         return Response(self.get_serializer(objection).data)
+
+
+class EvaluationViewSet(
+    ReportsViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Yearly evaluations: indicators computed from the records, score and grade by staff."""
+
+    queryset = Evaluation.objects.select_related("region")
+    serializer_class = s.EvaluationSerializer
+    filterset_class = EvaluationFilterSet
+    action_scopes = {"assess": "change", "recompute": "change"}
+
+    @extend_schema(request=s.EvaluationInputSerializer, responses={201: s.EvaluationSerializer})
+    def create(self, request, *args, **kwargs):
+        evaluation = services.evaluation_create(actor=request.user, **self.parse(s.EvaluationInputSerializer))
+        return self.answer(evaluation, status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.EvaluationAssessInputSerializer, responses=s.EvaluationSerializer)
+    @action(detail=True, methods=["post"])
+    def assess(self, request, *args, **kwargs):
+        target = self.get_object()  # 404 before the input is read
+        fields = self.parse(s.EvaluationAssessInputSerializer)
+        return self.answer(services.evaluation_assess(actor=request.user, evaluation=target, **fields))
+
+    @extend_schema(request=None, responses=s.EvaluationSerializer)
+    @action(detail=True, methods=["post"])
+    def recompute(self, request, *args, **kwargs):
+        return self.answer(services.evaluation_recompute(actor=request.user, evaluation=self.get_object()))
 
 
 class WorkItemsView(APIView):

@@ -10,6 +10,7 @@ from reports.models import (
     BulletinJob,
     Commendation,
     CommendationObjection,
+    Evaluation,
     JurisdictionPlan,
     Programme,
     RectificationPlan,
@@ -41,7 +42,14 @@ def foreign_records(tree, users, records) -> dict:
     objection = services.commendation_objection_record(
         actor=None, commendation=commendation, raised_by="白河县村民", content="白河县表彰异议"
     )
+    from tests.organization.factories import PartyOrganizationFactory
+
+    organization = PartyOrganizationFactory(region=tree.b1, name="中共白沙镇委员会")
+    evaluation = services.evaluation_create(
+        actor=None, year=2025, subject_kind="party_organization", party_organization=organization
+    )
     return {
+        Evaluation: evaluation,
         JurisdictionPlan: plan,
         BulletinJob: job,
         Admonition: Admonition.objects.get(pk=admonition.pk),

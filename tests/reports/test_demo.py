@@ -6,7 +6,7 @@ from members.demo import build_demo_members
 from organization.demo import build_demo_city
 from reports.choices import CommendationState, RectificationState
 from reports.demo import build_demo_reports
-from reports.models import Admonition, Commendation, JurisdictionPlan, Programme
+from reports.models import Admonition, Commendation, Evaluation, JurisdictionPlan, Programme
 
 pytestmark = pytest.mark.django_db
 
@@ -24,8 +24,21 @@ def test_demo_reports_are_plausible_and_a_rerun_adds_nothing():
     assert admonition.rectification.state == RectificationState.OPEN
     assert Commendation.objects.filter(state=CommendationState.CONFIRMED).count() == 1
     assert Commendation.objects.filter(state=CommendationState.NOTICING).count() == 1
-    counts = (JurisdictionPlan.objects.count(), Admonition.objects.count(), Commendation.objects.count())
+    evaluation = Evaluation.objects.get()
+    assert evaluation.grade == "excellent"
+    assert evaluation.indicators["items"]
+    counts = (
+        JurisdictionPlan.objects.count(),
+        Admonition.objects.count(),
+        Commendation.objects.count(),
+        Evaluation.objects.count(),
+    )
     second = build_demo_reports()
     assert first["plans"] > 18
     assert second == {"plans": 0}
-    assert (JurisdictionPlan.objects.count(), Admonition.objects.count(), Commendation.objects.count()) == counts
+    assert (
+        JurisdictionPlan.objects.count(),
+        Admonition.objects.count(),
+        Commendation.objects.count(),
+        Evaluation.objects.count(),
+    ) == counts
