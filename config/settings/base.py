@@ -193,6 +193,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "prune-login-records": {"task": "organization.prune_login_records", "schedule": 60 * 60 * 24},
     "reroute-members": {"task": "members.reroute_members", "schedule": 60 * 60 * 24},
+    # Daily: relief referrals proposed for members who turned 60 without a source of living,
+    # and trainees who completed a course paired with their work team as key targets.
+    "propose-referrals": {"task": "assistance.propose_referrals", "schedule": 60 * 60 * 24},
+    "pair-key-targets": {"task": "assistance.pair_key_targets", "schedule": 60 * 60 * 24},
     # Daily; produces the city's yearly bulletin only on the date the programme sets.
     "yearly-bulletin": {"task": "reports.scheduled_bulletin", "schedule": 60 * 60 * 24},
 }
