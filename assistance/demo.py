@@ -128,17 +128,19 @@ def build_demo_assistance(*, stdout=None) -> dict:
         accounts=[team_account],
         phone=team_account.phone,
     )
+    # Trainees the team recommended who completed a course are its key targets (training's demo).
+    key_targets = services.key_targets_pair(actor=staff)
     team_members = list(Member.objects.filter(village__in=villages).order_by("file_number"))
+    paired = set(Pairing.objects.filter(helper=team).values_list("member_id", flat=True))
     notes = []
     for member in team_members:
-        if member.track == Track.DEMONSTRATION:
+        if member.track == Track.DEMONSTRATION and member.pk not in paired:
             services.pairing_save(
                 actor=staff,
                 member=member,
                 helper=team,
                 starts_on=_days_ago(300),
-                reason="培训结业，驻村工作队重点帮扶对象",
-                is_key_target=True,
+                reason="驻村工作队结对帮扶，列入驻村工作目标考核",
             )
         notes += _visits(rng, team_account, team, member, rng.randint(1, 4), rng.choice([12, 20, 35]))
 
@@ -317,6 +319,7 @@ def build_demo_assistance(*, stdout=None) -> dict:
         "pairings": Pairing.objects.count(),
         "visits": len(notes),
         "proposals": proposed,
+        "key_targets": key_targets,
         "mentors": mentors,
     }
     _write(

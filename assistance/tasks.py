@@ -11,3 +11,12 @@ def propose_referrals() -> int:
     from . import services
 
     return services.referrals_propose()
+
+
+@shared_task(name="assistance.pair_key_targets")
+def pair_key_targets() -> int:
+    """Daily: each trainee who completed a course becomes a key assistance target (重点帮扶对象)
+    of the work team that recommended them: paired once, marked if already paired. Idempotent."""
+    from . import services
+
+    return services.key_targets_pair()
