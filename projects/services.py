@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from members.choices import Track
 from members.models import Member
 
 from .choices import (
@@ -133,6 +134,17 @@ def project_propose(
             raise PermissionDenied(_("您的角色不能提出致富项目。"))
         if not Member.objects.visible_to(actor).filter(pk=member.pk).exists():
             raise PermissionDenied(_("只能为您管辖范围内的党员提出项目。"))
+    # Income projects are step 5 of the demonstration action; relief members are routed elsewhere.
+    if member.track != Track.DEMONSTRATION:
+        raise ValidationError(
+            {
+                "member": _(
+                    "%(name)s 的帮扶类别为“%(track)s”，致富项目只面向脱困示范行动的党员；如需调整请先人工决定帮扶类别。"
+                )
+                % {"name": member.name, "track": member.get_track_display()}
+            },
+            code="wrong_track",
+        )
     project = IncomeProject(
         member=member,
         direction=direction,

@@ -319,3 +319,16 @@ def test_approved_projects_for_the_fund(tree):
     running = make_project(member, stage="running")
     assert set(selectors.member_approved_projects(member)) == {approved, running}
     assert selectors.member_has_approved_project(member)
+
+
+def test_only_members_in_the_demonstration_action_get_projects(tree):
+    from datetime import date
+
+    # over 60 with no source of living: social relief; over 60 with one: left to a person
+    relief = make_member(tree.a1v, born=date(1950, 1, 1), labour_capacity="none", has_living_source=False)
+    undecided = make_member(tree.a1v, born=date(1955, 1, 1), labour_capacity="weak")
+    for member, track in ((relief, "社会救济"), (undecided, "待人工判定")):
+        with pytest.raises(ValidationError) as caught:
+            services.project_propose(actor=None, member=member, **proposal())
+        assert track in messages(caught.value, "member")
+    assert not IncomeProject.objects.exists()
