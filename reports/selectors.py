@@ -6,7 +6,7 @@ region tree and the number of queries does not grow with the data.
 """
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Q
@@ -514,8 +514,14 @@ def all_work_items(user) -> list[dict]:
     items = []
     for hook in hooks("work_items"):
         items.extend(hook(user) or [])
-    far = timezone.localdate().replace(year=9999)
-    return sorted(items, key=lambda item: (item.get("due") or far, str(item.get("title", ""))))
+    far = date.max
+
+    def due(item) -> date:
+        value = item.get("due")
+        # a hook may give a datetime: compare it as its day (datetime and date do not compare)
+        return value.date() if isinstance(value, datetime) else (value or far)
+
+    return sorted(items, key=lambda item: (due(item), str(item.get("title", ""))))
 
 
 def bulletin_list(*, user):

@@ -130,7 +130,8 @@ def members_url(**filters) -> str:
 class DashboardView(ScopedViewMixin, DetailView):
     """Progress in a region and each region below it: city → county → township → village."""
 
-    queryset = Region.objects.select_related("parent")
+    # the breadcrumbs walk up to the city: three levels in the same query
+    queryset = Region.objects.select_related("parent__parent__parent")
     slug_field = slug_url_kwarg = "code"
     template_name = "reports/dashboard.html"
 

@@ -1,0 +1,38 @@
+"""The work list gathers every app's work_items hook, soonest first."""
+
+from datetime import date, datetime
+
+import pytest
+
+from reports import selectors
+
+pytestmark = pytest.mark.django_db
+
+
+def test_items_from_every_hook_are_sorted_by_due_day_whatever_their_type(users, monkeypatch):
+    def one(user):
+        return [{"kind": "甲", "title": "无期限", "url": "/a/", "due": None}]
+
+    def two(user):
+        return [
+            {"kind": "乙", "title": "后到期", "url": "/b/", "due": datetime(2026, 3, 1, 9, 0)},
+            {"kind": "乙", "title": "先到期", "url": "/c/", "due": date(2026, 1, 5)},
+        ]
+
+    monkeypatch.setattr("organization.hooks.hooks", lambda name: (one, two) if name == "work_items" else ())
+    titles = [item["title"] for item in selectors.all_work_items(users.county_staff)]
+    assert titles == ["先到期", "后到期", "无期限"]
+
+
+def test_the_register_items_are_only_the_users_own_imports(users, tree):
+    from members.models import ImportBatch
+
+    ImportBatch.objects.create(
+        created_by=users.county_staff, region=tree.a, original_name="我的台账.xlsx", file="x.xlsx", status="previewed"
+    )
+    ImportBatch.objects.create(
+        created_by=users.city_staff, region=tree.city, original_name="市里台账.xlsx", file="y.xlsx", status="previewed"
+    )
+    titles = [item["title"] for item in selectors.work_items(users.county_staff)]
+    assert any("我的台账" in title for title in titles)
+    assert not any("市里台账" in title for title in titles)
