@@ -1,14 +1,15 @@
+import re
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from members.choices import Track
 from members.models import Member
 from organization.choices import RegionLevel
 from organization.forms import ScopedModelForm, bootstrapify
 
 from . import services
-from .choices import BatchStatus, Grade
+from .choices import SEAT_STATUSES, BatchStatus, Grade
 from .models import (
     BaseVisit,
     BatchBudgetItem,
@@ -26,11 +27,6 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 def _regions(field, *levels):
     field.queryset = field.queryset.filter(level__in=levels).only("id", "full_name").order_by("path")
     field.label_from_instance = lambda region: region.full_name
-
-
-def _members(field):
-    field.queryset = field.queryset.select_related("village").order_by("village__code", "name")
-    field.label_from_instance = lambda member: f"{member.name}（{member.village.name}·{member.file_number}）"
 
 
 def apply_check(form, check, *names) -> None:
@@ -167,23 +163,90 @@ class ExpertForm(ScopedModelForm):
             self.fields["region"].initial = self.user.region.pk
 
 
-class ExpertServiceForm(ScopedModelForm):
+MEMBER_SEPARATORS = re.compile(r"[,，、;；\s]+")
+FILE_NUMBER = re.compile(r"\d{6}-\d{5}")
+
+
+class MemberPickerMixin:
+    """Members typed by name or file number (档案编号), not picked from a list of every
+    member in the jurisdiction (a city has thousands): a name that matches one person is
+    enough, a shared name asks for the file number. "The batch's trainees" adds a roster."""
+
+    def add_member_fields(self, *, label):
+        self.fields["members"] = forms.CharField(
+            label=label,
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+            help_text=_("填写姓名或档案编号，多人用逗号、顿号或换行分隔；重名的请填档案编号。"),
+        )
+        self.fields["whole_batch"] = forms.BooleanField(
+            label=_("包括所属培训班的全部录取学员"), required=False, widget=forms.CheckboxInput
+        )
+        self.fields["whole_batch"].widget.attrs["class"] = "form-check-input"
+        if self.instance.pk is not None and not self.is_bound:
+            self.initial["members"] = "、".join(
+                f"{m.name}（{m.file_number}）" for m in self.instance.members.visible_to(self.user).order_by("name")
+            )
+
+    def clean_members(self):
+        text = self.cleaned_data.get("members") or ""
+        tokens = [token for token in MEMBER_SEPARATORS.split(text) if token]
+        numbers, names = [], []
+        for token in tokens:
+            match = FILE_NUMBER.search(token)
+            (numbers if match else names).append(match.group(0) if match else token)
+        visible = Member.objects.visible_to(self.user)
+        found = {m.file_number: m for m in visible.filter(file_number__in=numbers)}
+        by_name = {}
+        for member in visible.filter(name__in=names).only("id", "name", "file_number"):
+            by_name.setdefault(member.name, []).append(member)
+        errors, members = [], []
+        for number in numbers:
+            if number in found:
+                members.append(found[number])
+            else:
+                errors.append(_("找不到档案编号 %(number)s（或不在您的管辖范围内）。") % {"number": number})
+        for name in names:
+            matches = by_name.get(name, [])
+            if len(matches) == 1:
+                members.append(matches[0])
+            elif matches:
+                numbers_text = "、".join(m.file_number for m in matches)
+                errors.append(
+                    _("%(name)s有%(count)s人重名（%(numbers)s），请改填档案编号。")
+                    % {"name": name, "count": len(matches), "numbers": numbers_text}
+                )
+            else:
+                errors.append(_("找不到名为“%(name)s”的党员（或不在您的管辖范围内）。") % {"name": name})
+        if errors:
+            raise forms.ValidationError(errors)
+        return list({member.pk: member for member in members}.values())
+
+    def add_batch_roster(self, cleaned):
+        batch = cleaned.get("batch")
+        if not cleaned.get("whole_batch"):
+            return
+        if batch is None:
+            self.add_error("whole_batch", _("请先选择所属培训班。"))
+            return
+        from .selectors import batch_roster
+
+        roster = batch_roster(user=self.user, batch=batch).filter(status__in=SEAT_STATUSES)
+        members = {m.pk: m for m in cleaned.get("members") or []}
+        for enrolment in roster:
+            members.setdefault(enrolment.member_id, enrolment.member)
+        cleaned["members"] = list(members.values())
+
+
+class ExpertServiceForm(MemberPickerMixin, ScopedModelForm):
     class Meta:
         model = ExpertService
-        fields = ["expert", "kind", "served_on", "place", "content", "members", "batch", "follow_up_due"]
-        widgets = {
-            "served_on": DATE,
-            "follow_up_due": DATE,
-            "content": forms.Textarea(attrs={"rows": 3}),
-            "members": forms.SelectMultiple(attrs={"size": 8}),
-        }
-        help_texts = {"members": _("按住 Ctrl（手机上直接点选）可选多人。")}
+        fields = ["expert", "kind", "served_on", "place", "content", "batch", "follow_up_due"]
+        widgets = {"served_on": DATE, "follow_up_due": DATE, "content": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _members(self.fields["members"])
-        self.fields["members"].required = False  # the service says so, in its own words
-        self.fields["members"].queryset = self.fields["members"].queryset.filter(track=Track.DEMONSTRATION)
+        self.add_member_fields(label=_("服务对象"))
         if self.user.role == "expert":
             self.fields["expert"].queryset = self.fields["expert"].queryset.filter(account=self.user)
             own = self.fields["expert"].queryset.first()
@@ -195,6 +258,7 @@ class ExpertServiceForm(ScopedModelForm):
     def clean(self):
         cleaned = super().clean()
         apply_check(self, services.check_follow_up_due, "served_on", "follow_up_due")
+        self.add_batch_roster(cleaned)
         return cleaned
 
 
@@ -217,19 +281,19 @@ class PracticeBaseForm(ScopedModelForm):
         """The service checks."""
 
 
-class BaseVisitForm(ScopedModelForm):
+class BaseVisitForm(MemberPickerMixin, ScopedModelForm):
     class Meta:
         model = BaseVisit
-        fields = ["base", "visited_on", "batch", "content", "members"]
-        widgets = {
-            "visited_on": DATE,
-            "content": forms.Textarea(attrs={"rows": 3}),
-            "members": forms.SelectMultiple(attrs={"size": 8}),
-        }
+        fields = ["base", "visited_on", "batch", "content"]
+        widgets = {"visited_on": DATE, "content": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _members(self.fields["members"])
-        self.fields["members"].required = False
+        self.add_member_fields(label=_("参加人员"))
         if self.instance.pk is None:
             self.fields["visited_on"].initial = timezone.localdate()
+
+    def clean(self):
+        cleaned = super().clean()
+        self.add_batch_roster(cleaned)
+        return cleaned

@@ -577,8 +577,7 @@ class ServiceEditView(ObjectEditView):
     form_class = ExpertServiceForm
 
     def save(self, form):
-        fields = {k: v for k, v in form.cleaned_data.items() if k != "members"}
-        members = list(form.cleaned_data.get("members") or [])
+        fields, members = form.service_fields, form.cleaned_data.get("members") or []
         if self.object is None:
             return services.expert_service_record(actor=self.request.user, members=members, **fields)
         return services.expert_service_update(actor=self.request.user, service=self.object, members=members, **fields)
@@ -681,8 +680,7 @@ class VisitEditView(ObjectEditView):
         return initial
 
     def save(self, form):
-        fields = {k: v for k, v in form.cleaned_data.items() if k != "members"}
-        members = list(form.cleaned_data.get("members") or [])
+        fields, members = form.service_fields, form.cleaned_data.get("members") or []
         if self.object is None:
             return services.base_visit_record(actor=self.request.user, members=members, **fields)
         return services.base_visit_update(actor=self.request.user, visit=self.object, members=members, **fields)

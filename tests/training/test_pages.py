@@ -320,7 +320,7 @@ def test_expert_records_a_service_and_follows_up(client, tree, users):
             "served_on": (date.today() - timedelta(days=10)).isoformat(),
             "place": "电话",
             "content": "市场行情",
-            "members": [member.pk],
+            "members": member.file_number,
             "follow_up_due": (date.today() - timedelta(days=1)).isoformat(),
         },
     )
@@ -372,15 +372,16 @@ def test_bases_and_visits(county_client, tree, users):
     assert county_client.get(base.get_absolute_url()).status_code == 200
     assert county_client.get(foreign.get_absolute_url()).status_code == 404
     response = county_client.post(
-        reverse("training:visit_add"), {"base": base.pk, "visited_on": "2026-03-01", "content": "观摩", "members": []}
+        reverse("training:visit_add"), {"base": base.pk, "visited_on": "2026-03-01", "content": "观摩", "members": ""}
     )
     assert "请至少选择一名服务对象" in response.content.decode()
     response = county_client.post(
         reverse("training:visit_add"),
-        {"base": base.pk, "visited_on": "2026-03-01", "content": "观摩大棚", "members": [member.pk]},
+        {"base": base.pk, "visited_on": "2026-03-01", "content": "观摩大棚", "members": "观摩党员"},
     )
     visit = BaseVisit.objects.get()
     assert response["Location"] == visit.get_absolute_url()
+    assert list(visit.members.all()) == [member]
     assert "观摩党员" in county_client.get(visit.get_absolute_url()).content.decode()
 
 
@@ -416,3 +417,64 @@ def test_home_shows_work_items_per_role(client, tree, users):
     assert reverse("training:recommend", args=[batch.pk]) in team_home
     staff_home = login(client, users.city_staff).get(reverse("home")).content.decode()
     assert "名推荐学员待录取" in staff_home
+
+
+def test_service_edit_keeps_history_with_the_members(city_client, tree, users):
+    first, second = make_member(tree.a1v, name="甲"), make_member(tree.a1v, name="乙")
+    expert = make_expert(tree.city)
+    service = make_service(expert, [first], actor=users.city_staff)
+    response = city_client.post(
+        reverse("training:service_edit", args=[service.pk]),
+        {
+            "expert": expert.pk,
+            "kind": "on_site",
+            "served_on": "2026-04-01",
+            "place": "大棚",
+            "content": "温湿度管理",
+            "members": f"甲（{first.file_number}），乙",
+        },
+    )
+    assert response.status_code == 302
+    assert set(service.members.all()) == {first, second}
+    history = city_client.get(reverse("training:service_history", args=[service.pk]))
+    assert history.status_code == 200
+    assert "大棚" in history.content.decode()
+
+
+def test_members_are_typed_by_name_or_file_number(city_client, tree):
+    expert = make_expert(tree.city)
+    twin_a, twin_b = make_member(tree.a1v, name="王强"), make_member(tree.b1v, name="王强")
+    unique = make_member(tree.a1v, name="李娟")
+    data = {"expert": expert.pk, "kind": "consultation", "served_on": "2026-04-01", "place": "村部", "content": "咨询"}
+    response = city_client.post(reverse("training:service_add"), {**data, "members": "王强、李娟、张无此人"})
+    errors = " ".join(response.context["form"].errors["members"])
+    assert "王强有2人重名" in errors
+    assert twin_a.file_number in errors
+    assert "找不到名为“张无此人”的党员" in errors
+    assert not ExpertService.objects.exists()
+    response = city_client.post(reverse("training:service_add"), {**data, "members": f"{twin_b.file_number} 李娟"})
+    assert response.status_code == 302
+    assert set(ExpertService.objects.get().members.all()) == {twin_b, unique}
+
+
+def test_members_outside_the_jurisdiction_cannot_be_typed(county_client, tree):
+    expert = make_expert(tree.city)
+    outsider = make_member(tree.b1v, name="白河人")
+    data = {"expert": expert.pk, "kind": "consultation", "served_on": "2026-04-01", "place": "村部", "content": "咨询"}
+    for typed in ("白河人", outsider.file_number):
+        response = county_client.post(reverse("training:service_add"), {**data, "members": typed})
+        assert "不在您的管辖范围内" in " ".join(response.context["form"].errors["members"])
+    assert not ExpertService.objects.exists()
+
+
+def test_a_whole_batch_roster_can_be_added(city_client, tree):
+    batch = make_batch(tree.city, start=date(2026, 3, 1), status=BatchStatus.ENROLLING)
+    trainees = [enrol(batch, make_member(tree.a1v)).member for _ in range(3)]
+    enrol(batch, make_member(tree.a1v), admit=False)  # only recommended: not on the roster
+    base = make_base(tree.a1v)
+    response = city_client.post(
+        reverse("training:visit_add"),
+        {"base": base.pk, "visited_on": "2026-03-03", "batch": batch.pk, "content": "观摩", "whole_batch": "on"},
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    assert set(BaseVisit.objects.get().members.all()) == set(trainees)
