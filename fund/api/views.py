@@ -7,8 +7,7 @@ narrowed by ``visible_to`` (ScopedViewSetMixin), so another county's record is a
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -126,7 +125,6 @@ class FundApplicationViewSet(RegisterViewSetMixin, *READ):
         "refuse": "view",
         "disburse": "view",
         "issue_guarantee": "view",
-        "eligibility": "view",
         "queue": "view",
     }
 
@@ -146,24 +144,6 @@ class FundApplicationViewSet(RegisterViewSetMixin, *READ):
         if "project" in fields:
             fields["project"] = _project_of(application.member, fields["project"])
         return self.answer(services.application_update(actor=request.user, application=application, **fields))
-
-    @extend_schema(
-        parameters=[OpenApiParameter("member", OpenApiTypes.INT, required=True)], responses=s.EligibilitySerializer
-    )
-    @action(detail=False, filter_backends=[], pagination_class=None)
-    def eligibility(self, request, *args, **kwargs):
-        """Why a member may not apply (有能力、有项目、缺资金); empty when eligible."""
-        try:
-            member_id = int(request.query_params.get("member", ""))
-        except ValueError:
-            raise ValidationError({"member": _("请给出贫困党员ID。")}) from None
-        member = Member.objects.visible_to(request.user).filter(pk=member_id).first()
-        if member is None:
-            from django.http import Http404
-
-            raise Http404
-        reasons = selectors.application_eligibility(member)
-        return Response({"eligible": not reasons, "reasons": reasons})
 
     @extend_schema(responses=s.FundApplicationSerializer(many=True))
     @action(detail=False)
@@ -208,6 +188,17 @@ class FundApplicationViewSet(RegisterViewSetMixin, *READ):
     @action(detail=True, methods=["post"], url_path="issue-guarantee")
     def issue_guarantee(self, request, *args, **kwargs):
         return self._step(services.guarantee_issue, s.IssueInputSerializer)
+
+
+class FundEligibilityViewSet(RegisterViewSetMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """``GET /fund-eligibility/{member id}/``: why a member may not apply (有能力、有项目、缺资金)."""
+
+    queryset = Member.objects.select_related("county")
+    serializer_class = s.EligibilitySerializer
+
+    def retrieve(self, request, *args, **kwargs):
+        reasons = selectors.application_eligibility(self.get_object())
+        return Response(s.EligibilitySerializer({"eligible": not reasons, "reasons": reasons}).data)
 
 
 class GuaranteeViewSet(RegisterViewSetMixin, *READ):

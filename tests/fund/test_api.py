@@ -105,7 +105,7 @@ def test_entries_are_scoped_and_another_countys_are_404(users, tree, city_fund):
 def test_the_workflow_through_the_api(users, tree, city_fund):
     receive(city_fund, "10000", actor=users.city_staff)
     member, project = eligible_member(tree.a1v)
-    eligibility = api(users.work_team).get(f"{API}fund-applications/eligibility/", {"member": member.pk}).json()
+    eligibility = api(users.work_team).get(f"{API}fund-eligibility/{member.pk}/").json()
     assert eligibility == {"eligible": True, "reasons": []}
     response = api(users.work_team).post(
         f"{API}fund-applications/",
@@ -135,7 +135,7 @@ def test_an_ineligible_member_is_refused_with_the_reason(users, tree, city_fund,
     member, project = eligible_member(tree.a1v)
     trained.add(member.pk)
     client = api(users.work_team)
-    eligibility = client.get(f"{API}fund-applications/eligibility/", {"member": member.pk}).json()
+    eligibility = client.get(f"{API}fund-eligibility/{member.pk}/").json()
     assert eligibility == {"eligible": False, "reasons": ["尚未完成贫困党员培训班培训。"]}
     response = client.post(
         f"{API}fund-applications/",
@@ -250,3 +250,9 @@ def test_api_lists_pin_query_counts(users, tree, city_fund, django_assert_max_nu
     for name, count in counts.items():
         with django_assert_max_num_queries(count):
             assert client.get(f"{API}{name}/").status_code == 200
+
+
+def test_eligibility_of_another_countys_member_is_a_404(users, tree, city_fund):
+    member, _project = eligible_member(tree.b1v)
+    assert api(users.county_staff).get(f"{API}fund-eligibility/{member.pk}/").status_code == 404
+    assert api(users.county_b).get(f"{API}fund-eligibility/{member.pk}/").json()["eligible"] is True
