@@ -713,6 +713,19 @@ def home_panel(request):
     if not user.is_authenticated or not user.has_perm("training.view_trainingbatch"):
         return None
     items = selectors.work_items(user)
-    if not items:
+    # A work team's finished trainees are its key assistance targets (重点帮扶对象).
+    targets = []
+    if user.has_perm("training.view_enrolment"):
+        targets = list(
+            selectors.key_assistance_targets()
+            .filter(recommended_by=user)
+            .filter(pk__in=Enrolment.objects.visible_to(user).values("pk"))[:10]
+        )
+    if not items and not targets:
         return None
-    return {"template": "training/_home_panel.html", "training_items": items[:8], "today": timezone.localdate()}
+    return {
+        "template": "training/_home_panel.html",
+        "training_items": items[:8],
+        "key_targets": targets,
+        "today": timezone.localdate(),
+    }

@@ -478,3 +478,17 @@ def test_a_whole_batch_roster_can_be_added(city_client, tree):
     )
     assert response.status_code == 302, response.context["form"].errors
     assert set(BaseVisit.objects.get().members.all()) == set(trainees)
+
+
+def test_work_team_home_lists_its_key_assistance_targets(client, tree, users):
+    batch = make_batch(tree.city, status=BatchStatus.ENROLLING)
+    enrolment = enrol(batch, make_member(tree.a1v, name="结业学员"), recommended_by=users.work_team)
+    other = enrol(batch, make_member(tree.a1v, name="别人推荐的"), recommended_by=users.township_staff)
+    services.batch_advance(actor=None, batch=batch, to_status=BatchStatus.RUNNING)
+    complete(enrolment)
+    complete(other)
+    body = login(client, users.work_team).get(reverse("home")).content.decode()
+    panel = body[body.index("training-panel-heading") :]
+    panel = panel[: panel.index("</section>")]
+    assert "结业学员" in panel
+    assert "别人推荐的" not in panel
