@@ -11,7 +11,7 @@ from rest_framework import serializers
 from members.choices import Direction
 from members.models import Member
 
-from ..choices import CLOSE_CHOICES, GiverKind, ParticipantRole, ReviewConclusion, SupportKind
+from ..choices import CLOSE_CHOICES, GiverKind, ParticipantRole, ProjectStatus, ReviewConclusion, SupportKind
 from ..models import IncomeProject, ProgressReport, ProjectReview, ProjectSupport, ReviewParticipant
 
 
@@ -53,6 +53,7 @@ class ReviewParticipantSerializer(serializers.ModelSerializer):
 
 
 class ProjectReviewSerializer(serializers.ModelSerializer):
+    conclusion = named_choices(ReviewConclusion, read_only=True)
     conclusion_label = label("conclusion")
     participants = ReviewParticipantSerializer(many=True, read_only=True)
     recorded_by = person("recorded_by")
@@ -105,6 +106,7 @@ class ProgressReportSerializer(serializers.ModelSerializer):
 
 
 class IncomeProjectSerializer(serializers.ModelSerializer):
+    status = named_choices(ProjectStatus, read_only=True)
     member_name = serializers.CharField(source="member.name", read_only=True)
     village = serializers.CharField(source="member.village.name", read_only=True)
     direction_label = label("direction")
@@ -176,7 +178,7 @@ class ParticipantInputSerializer(serializers.Serializer):
 class ReviewInputSerializer(serializers.Serializer):
     project = serializers.PrimaryKeyRelatedField(queryset=IncomeProject.objects.none())
     reviewed_on = serializers.DateField(required=False)
-    conclusion = serializers.ChoiceField(choices=ReviewConclusion.choices)
+    conclusion = named_choices(ReviewConclusion)
     opinion = serializers.CharField(allow_blank=True)
     participants = ParticipantInputSerializer(many=True, required=False, default=list)
 
