@@ -6,7 +6,10 @@ to choose from are narrowed to the request user's scope; a record outside it rea
 "does not exist".
 """
 
+from functools import cache
+
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from members.api.serializers import ScopedChoicesMixin, label, person
@@ -19,6 +22,7 @@ from ..choices import (
     BatchStatus,
     BudgetCategory,
     Department,
+    EnrolmentStatus,
     Grade,
     ServiceKind,
     TopicDirection,
@@ -37,6 +41,21 @@ from ..models import (
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 NOT_VISIBLE = _("记录 {pk_value} 不存在，或不在您的管辖范围内。")
+
+
+def choice(choices_class, component: str, **kwargs):
+    """A choice field whose enum is its own named component: "status" or "kind" alone would
+    collide with other apps' choice sets of the same field name."""
+    return _choice_class(choices_class, component)(choices=choices_class.choices, **kwargs)
+
+
+@cache
+def _choice_class(choices_class, component: str):
+    # A class, not an instance: serializers deep-copy their fields from the constructor
+    # arguments, which would drop an annotation set on the instance.
+    schema = {"type": "string", "enum": list(choices_class.values)}
+    field_class = type(f"{component}Field", (serializers.ChoiceField,), {})
+    return extend_schema_field(schema, component_name=component)(field_class)
 
 
 def scoped_pk(**kwargs):
@@ -66,6 +85,7 @@ class TraineeBriefSerializer(serializers.ModelSerializer):
 
 
 class CurriculumTopicSerializer(serializers.ModelSerializer):
+    direction = choice(TopicDirection, "TopicDirectionEnum", read_only=True)
     direction_label = label("direction")
     expert_name = serializers.CharField(source="expert.name", read_only=True, default=None)
 
@@ -86,6 +106,8 @@ class TrainingSessionSerializer(serializers.ModelSerializer):
 
 class TrainingBatchSerializer(serializers.ModelSerializer):
     """A batch. Expects ``seated`` and ``recommended`` annotated (the viewset does it)."""
+
+    status = choice(BatchStatus, "TrainingBatchStatusEnum", read_only=True)
 
     region = serializers.CharField(source="region.code", read_only=True, help_text=_("主办区划代码"))
     region_name = serializers.CharField(source="region.name", read_only=True)
@@ -120,6 +142,8 @@ class TrainingBatchSerializer(serializers.ModelSerializer):
 
 
 class EnrolmentSerializer(serializers.ModelSerializer):
+    status = choice(EnrolmentStatus, "EnrolmentStatusEnum", read_only=True)
+    grade = choice(Grade, "TrainingGradeEnum", read_only=True)
     member = TraineeBriefSerializer(read_only=True)
     batch_title = serializers.CharField(source="batch.__str__", read_only=True)
     status_label = label("status")
@@ -155,6 +179,7 @@ class EnrolmentSerializer(serializers.ModelSerializer):
 
 
 class BudgetItemSerializer(serializers.ModelSerializer):
+    category = choice(BudgetCategory, "TrainingBudgetCategoryEnum", read_only=True)
     category_label = label("category")
     recorded_by = person("recorded_by")
 
@@ -172,6 +197,7 @@ class BudgetYearSerializer(serializers.Serializer):
 
 
 class ExpertSerializer(serializers.ModelSerializer):
+    department = choice(Department, "ExpertDepartmentEnum", read_only=True)
     department_label = label("department")
     region = serializers.CharField(source="region.code", read_only=True)
     account = serializers.CharField(source="account.username", read_only=True, default=None)
@@ -196,6 +222,8 @@ class ExpertSerializer(serializers.ModelSerializer):
 
 class ExpertServiceSerializer(serializers.ModelSerializer):
     """A service. ``members`` lists only those the reader may see (prefetched by the viewset)."""
+
+    kind = choice(ServiceKind, "ExpertServiceKindEnum", read_only=True)
 
     expert_name = serializers.CharField(source="expert.name", read_only=True)
     kind_label = label("kind")
@@ -234,6 +262,7 @@ class ExpertServiceSerializer(serializers.ModelSerializer):
 
 
 class PracticeBaseSerializer(serializers.ModelSerializer):
+    kind = choice(BaseKind, "PracticeBaseKindEnum", read_only=True)
     kind_label = label("kind")
     region = serializers.CharField(source="region.code", read_only=True)
     region_name = serializers.CharField(source="region.full_name", read_only=True)
@@ -289,12 +318,12 @@ class BatchInputSerializer(ScopedChoicesMixin, serializers.Serializer):
 
 
 class BatchAdvanceSerializer(serializers.Serializer):
-    to_status = serializers.ChoiceField(choices=BatchStatus.choices)
+    to_status = choice(BatchStatus, "TrainingBatchStatusEnum")
 
 
 class TopicInputSerializer(ScopedChoicesMixin, serializers.Serializer):
     title = serializers.CharField(max_length=128)
-    direction = serializers.ChoiceField(choices=TopicDirection.choices)
+    direction = choice(TopicDirection, "TopicDirectionEnum")
     hours = serializers.DecimalField(max_digits=5, decimal_places=1, required=False)
     expert = serializers.PrimaryKeyRelatedField(
         queryset=Expert.objects.none(), required=False, allow_null=True, error_messages={"does_not_exist": NOT_VISIBLE}
@@ -313,12 +342,12 @@ class SessionInputSerializer(serializers.Serializer):
 class AttendanceInputSerializer(serializers.Serializer):
     session = serializers.IntegerField(help_text=_("课次ID"))
     marks = serializers.DictField(
-        child=serializers.ChoiceField(choices=AttendanceStatus.choices), help_text=_("学员（报名记录）ID → 出勤情况")
+        child=choice(AttendanceStatus, "AttendanceStatusEnum"), help_text=_("学员（报名记录）ID → 出勤情况")
     )
 
 
 class BudgetItemInputSerializer(serializers.Serializer):
-    category = serializers.ChoiceField(choices=BudgetCategory.choices)
+    category = choice(BudgetCategory, "TrainingBudgetCategoryEnum")
     item = serializers.CharField(max_length=128)
     amount = serializers.DecimalField(**MONEY)
     spent_on = serializers.DateField()
@@ -342,7 +371,7 @@ class NoteInputSerializer(serializers.Serializer):
 
 
 class AssessInputSerializer(serializers.Serializer):
-    grade = serializers.ChoiceField(choices=Grade.choices)
+    grade = choice(Grade, "TrainingGradeEnum")
     score = serializers.DecimalField(max_digits=4, decimal_places=1, min_value=0, max_value=100, required=False)
     certificate_number = serializers.CharField(max_length=32, required=False, allow_blank=True)
     completed_on = serializers.DateField(required=False)
@@ -350,7 +379,7 @@ class AssessInputSerializer(serializers.Serializer):
 
 class ExpertInputSerializer(ScopedChoicesMixin, serializers.Serializer):
     name = serializers.CharField(max_length=32)
-    department = serializers.ChoiceField(choices=Department.choices)
+    department = choice(Department, "ExpertDepartmentEnum")
     unit = serializers.CharField(max_length=128, required=False, allow_blank=True)
     title = serializers.CharField(max_length=64, required=False, allow_blank=True)
     specialty = serializers.CharField(max_length=128)
@@ -373,7 +402,7 @@ class ExpertServiceInputSerializer(ScopedChoicesMixin, serializers.Serializer):
     expert = serializers.PrimaryKeyRelatedField(
         queryset=Expert.objects.none(), error_messages={"does_not_exist": NOT_VISIBLE}
     )
-    kind = serializers.ChoiceField(choices=ServiceKind.choices)
+    kind = choice(ServiceKind, "ExpertServiceKindEnum")
     served_on = serializers.DateField()
     place = serializers.CharField(max_length=128)
     content = serializers.CharField()
@@ -404,7 +433,7 @@ class FollowUpInputSerializer(serializers.Serializer):
 
 class PracticeBaseInputSerializer(ScopedChoicesMixin, serializers.Serializer):
     name = serializers.CharField(max_length=128)
-    kind = serializers.ChoiceField(choices=BaseKind.choices)
+    kind = choice(BaseKind, "PracticeBaseKindEnum")
     region = region_code(help_text=_("基地所在区划代码"))
     address = serializers.CharField(max_length=255, required=False, allow_blank=True)
     plaque_date = serializers.DateField()
