@@ -26,11 +26,10 @@ class IncomeProjectFilterSet(django_filters.FilterSet):
         field_name="member__village", queryset=_regions(RegionLevel.VILLAGE), label=_("村（社区）")
     )
     year = django_filters.NumberFilter(field_name="proposed_on", lookup_expr="year", label=_("提出年度"))
-    member = django_filters.NumberFilter(field_name="member", label=_("贫困党员ID"))
 
     class Meta:
         model = IncomeProject
-        fields = ["q", "status", "direction", "county", "township", "village", "year", "member"]
+        fields = ["q", "status", "direction", "county", "township", "village", "year"]
 
     def search(self, queryset, name, value):
         value = value.strip()

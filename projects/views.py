@@ -188,6 +188,7 @@ class ProjectStepView(ObjectEditView):
     project_action = "view"
 
     def dispatch(self, request, *args, **kwargs):
+        # Skip ObjectEditView's add/change choice: each step names its own scope_action.
         return super(ObjectEditView, self).dispatch(request, *args, **kwargs)
 
     def get_project(self):

@@ -39,6 +39,9 @@ class IncomeProjectApiFilterSet(IncomeProjectFilterSet):
     member = IntegerFilter(field_name="member", label=_("贫困党员ID"))
     year = IntegerFilter(field_name="proposed_on", lookup_expr="year", label=_("提出年度"))
 
+    class Meta(IncomeProjectFilterSet.Meta):
+        fields = [*IncomeProjectFilterSet.Meta.fields, "member"]
+
 
 class ProjectRecordFilterSet(django_filters.FilterSet):
     project = IntegerFilter(label=_("致富项目ID"))

@@ -205,3 +205,13 @@ def test_schema_of_the_projects_endpoints_has_no_warnings():
     assert schema["components"]["schemas"]["SupportKindEnum"]["enum"] == ["technology", "equipment", "money"]
     assert "expert" in schema["components"]["schemas"]["ParticipantRoleEnum"]["enum"]
     assert "/api/v1/income-projects/{id}/approve/" in schema["paths"]
+
+
+def test_filter_by_member_and_year(api, tree):
+    member = make_member(tree.a1v)
+    mine = make_project(member)
+    make_project(village=tree.a1v)
+    rows = results(api.get(f"{BASE}income-projects/", {"member": member.pk}))
+    assert [row["id"] for row in rows] == [mine.pk]
+    assert results(api.get(f"{BASE}income-projects/", {"year": 2001})) == []
+    assert api.get(f"{BASE}income-projects/", {"year": "abc"}).status_code == 400
