@@ -369,7 +369,12 @@ class Guarantee(MemberScopedMixin, TimeStampedModel):
     )
     ended_on = models.DateField(_("解除/代偿日期"), null=True, blank=True, editable=False)
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("出具人"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("出具人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     objects = ScopedQuerySet.as_manager()
@@ -449,7 +454,12 @@ class FundInspection(MemberScopedMixin, TimeStampedModel):
     findings = models.TextField(_("检查情况"))
     conclusion = models.CharField(_("结论"), max_length=16, choices=InspectionConclusion.choices)
     inspector = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("检查人"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("检查人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     objects = ScopedQuerySet.as_manager()

@@ -125,12 +125,10 @@ def recovered_amount(call: GuaranteeCall) -> Decimal:
 # --- eligibility -----------------------------------------------------------------------
 
 
-def _completed_training(member) -> bool | None:
-    """The training app's answer, or None while that app cannot tell."""
-    try:
-        from training.selectors import member_has_completed_training
-    except ImportError:
-        return None
+def _completed_training(member) -> bool:
+    """The training app's answer (接受培训): a completed, passed batch."""
+    from training.selectors import member_has_completed_training
+
     return member_has_completed_training(member)
 
 
@@ -139,10 +137,7 @@ def application_eligibility(member) -> list[str]:
     from projects.selectors import member_has_approved_project
 
     reasons = []
-    trained = _completed_training(member)
-    if trained is None:
-        reasons.append(_("暂无法核实培训情况（培训记录尚未建立）。"))
-    elif not trained:
+    if not _completed_training(member):
         reasons.append(_("尚未完成贫困党员培训班培训。"))
     if not member_has_approved_project(member):
         reasons.append(_("没有已批准的致富项目。"))
