@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def trained():
     """The demo uses the real training records, not the fund tests' fake."""
-    return None
+    return
 
 
 def test_demo_fund_covers_every_stage_and_a_rerun_adds_nothing():

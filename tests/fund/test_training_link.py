@@ -4,8 +4,8 @@ import pytest
 
 from fund import selectors
 from training.choices import BatchStatus
-from training.services import batch_advance as advance
 from training.selectors import member_has_completed_training
+from training.services import batch_advance as advance
 
 from .factories import eligible_member
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def trained():
     """Overrides the fund tests' fake: this module uses the real training records."""
-    return None
+    return
 
 
 def test_completing_a_training_batch_makes_the_member_eligible(tree, users):
