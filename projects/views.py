@@ -54,11 +54,15 @@ class ProjectDetailView(ObjectDetailView):
         status = project.status
         context["timeline"] = selectors.timeline(project)
         context["support_totals"] = selectors.support_totals(project)
-        context["latest_review"] = next(iter(project.reviews.all()), None)
+        latest = context["latest_review"] = next(iter(project.reviews.all()), None)
         context["steps"] = {
             "edit": status in EDITABLE_STATES and user.has_perm("projects.change_incomeproject"),
             "review": status in EDITABLE_STATES and user.has_perm("projects.review_incomeproject"),
-            "approve": status == ProjectStatus.REVIEWING and user.has_perm("projects.approve_incomeproject"),
+            # approval needs a feasible latest review (the service says so too)
+            "approve": status == ProjectStatus.REVIEWING
+            and latest is not None
+            and latest.is_feasible
+            and user.has_perm("projects.approve_incomeproject"),
             "refuse": status in EDITABLE_STATES and user.has_perm("projects.approve_incomeproject"),
             "start": status == ProjectStatus.APPROVED and user.has_perm("projects.change_incomeproject"),
             "support": status in APPROVED_STATES and user.has_perm("projects.add_projectsupport"),

@@ -409,3 +409,18 @@ def test_work_items_take_a_query_per_kind(tree, users, django_assert_max_num_que
     with django_assert_max_num_queries(3):
         items = selectors.work_items(users.county_staff)
     assert len(items) == 6
+
+
+def test_approve_is_offered_only_after_a_feasible_review(county_client, tree):
+    project = make_project(village=tree.a1v)
+    services.review_record(
+        actor=None,
+        project=project,
+        conclusion="not_feasible",
+        opinion="缺水",
+        participants=[{"role": "expert", "name": "刘"}],
+    )
+    response = county_client.get(project.get_absolute_url())
+    assert not response.context["steps"]["approve"]
+    assert response.context["steps"]["refuse"]
+    assert 'data-testid="not-feasible"' in response.content.decode()
