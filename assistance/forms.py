@@ -32,6 +32,7 @@ def member_choices(field, user=None):
     field.queryset = field.queryset.select_related("village").only("id", "name", "file_number", "village__name")
     field.queryset = field.queryset.order_by("name", "file_number")
     field.label_from_instance = lambda member: f"{member.name}（{member.village.name}）"
+    field.error_messages["invalid_choice"] = _("该党员不在您的帮扶或管辖范围内，请从列表中选择。")
 
 
 def region_choices(field, level=None):
@@ -260,6 +261,9 @@ class WelfareReferralForm(forms.Form):
         member_choices(self.fields["member"])
         self.fields["member"].help_text = _(
             "只列出社会救济类别（或待判定）的党员；农村转五保供养，城市转最低生活保障。"
+        )
+        self.fields["member"].error_messages["invalid_choice"] = _(
+            "只能为社会救济类别的党员转介；脱困示范行动对象不能转介社会救济。"
         )
         self.fields["referred_on"].initial = timezone.localdate()
         bootstrapify(self)

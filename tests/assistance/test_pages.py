@@ -90,7 +90,7 @@ def test_a_work_team_cannot_post_a_note_for_a_member_outside_its_villages(world,
         {"member": world.urban.pk, "helper": world.team.pk, "visited_on": TODAY.isoformat(), "findings": "x"},
     )
     assert response.status_code == 200
-    assert "选择一个有效的选项" in body(response) or "不在您的" in body(response)
+    assert "该党员不在您的帮扶或管辖范围内" in body(response)
     assert not VisitNote.objects.exists()
 
 
@@ -240,8 +240,8 @@ def test_a_referral_for_a_demonstration_member_is_refused_on_the_page(world, cou
     response = county_client.post(reverse("assistance:welfarereferral_add"), {"member": world.zhang.pk})
     assert response.status_code == 200
     assert not WelfareReferral.objects.exists()
-    # the form does not even offer the member; a crafted post gets the field's message
-    assert "选择一个有效的选项" in body(response) or "脱困示范行动对象" in body(response)
+    # the form does not even offer the member; a crafted post gets the rule in Chinese
+    assert "脱困示范行动对象不能转介社会救济" in body(response)
 
 
 def test_staff_confirm_a_proposal_on_its_page(world, county_client):
