@@ -7,6 +7,7 @@ nothing: receipts are keyed by their reference, applications are made once).
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -72,15 +73,77 @@ def _receipts(fund, rows, actor) -> int:
     return created
 
 
-def _eligible_members() -> list:
+TRAINING_TITLE = "脱困基金扶持对象专题培训班"
+
+
+def _candidates(work_team) -> list:
+    """Poor demonstration members with an approved project, the work team's villages first."""
+    from members.choices import Status, Track
+
+    members = list(
+        Member.objects.filter(
+            income_projects__status__in=["approved", "running"], track=Track.DEMONSTRATION, status=Status.POOR
+        )
+        .distinct()
+        .select_related("county")
+        .order_by("file_number")
+    )
+    if work_team is not None:
+        mine = set(Member.objects.visible_to(work_team).values_list("pk", flat=True))
+        members.sort(key=lambda member: member.pk not in mine)
+    return members
+
+
+def _train(members, city, today) -> None:
+    """A short course for those not yet trained (接受培训后才可申请), through the training services."""
+    from training import services as training
+    from training.choices import BatchStatus, Grade
+    from training.models import TrainingBatch
+    from training.selectors import member_has_completed_training
+
+    untrained = [m for m in members if not member_has_completed_training(m)][:6]
+    if not untrained or TrainingBatch.objects.filter(title=TRAINING_TITLE).exists():
+        return
+    start = min(today - timedelta(days=30), date(2025, 7, 7))
+    batch = training.batch_create(
+        actor=None,
+        title=TRAINING_TITLE,
+        period_number=90,
+        region=city,
+        start_date=start,
+        end_date=start + timedelta(days=4),
+        place="市农村党员干部培训学校",
+        capacity=30,
+    )
+    batch = training.batch_advance(actor=None, batch=batch, to_status=BatchStatus.ENROLLING)
+    enrolments = []
+    for member in untrained:
+        try:
+            with transaction.atomic():
+                enrolment = training.enrolment_recommend(actor=None, batch=batch, member=member, reason="基金扶持对象")
+                enrolments.append(training.enrolment_admit(actor=None, enrolment=enrolment))
+        except ValidationError:
+            continue  # the training rules refuse this member (already in another course, say)
+    batch = training.batch_advance(actor=None, batch=batch, to_status=BatchStatus.RUNNING)
+    for number, enrolment in enumerate(enrolments, 1):
+        training.enrolment_assess(
+            actor=None,
+            enrolment=enrolment,
+            grade=Grade.GOOD,
+            score=Decimal("86"),
+            certificate_number=f"JJ-{number:04d}",
+        )
+    training.batch_advance(actor=None, batch=batch, to_status=BatchStatus.FINISHED)
+
+
+def _eligible_members(work_team) -> list:
     from projects.selectors import member_approved_projects
 
-    chosen = []
-    candidates = Member.objects.filter(income_projects__status__in=["approved", "running"]).distinct()
-    for member in candidates.select_related("county").order_by("file_number"):
-        if not selectors.application_eligibility(member):
-            chosen.append((member, member_approved_projects(member).first()))
-    return chosen
+    return [
+        (member, member_approved_projects(member).first())
+        for member in _candidates(work_team)
+        if not selectors.application_eligibility(member)
+    ]
 
 
 def _application(member, project, kind, index, actor, stage, today):
@@ -167,7 +230,9 @@ def build_demo_fund(stdout=None) -> dict:
         services.entry_reverse(actor=actor, entry=duplicate, reason="重复录入，冲正", date=duplicate.date)
     applications = 0
     if not FundApplication.objects.exists():
-        members = _eligible_members()
+        work_team = User.objects.filter(username="work_team").first()
+        _train(_candidates(work_team), city, today)
+        members = _eligible_members(work_team)
         for index, (kind, stage) in enumerate(PLAN if members else []):
             member, project = members[index % len(members)]
             _application(member, project, kind, index, actor, stage, today)
