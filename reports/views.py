@@ -183,6 +183,7 @@ class DashboardView(ScopedViewMixin, DetailView):
                 "rows": rows,
                 "total_links": total_links,
                 "programme": report.programme,
+                "phase": report.programme.phase_of(year) if report.programme else None,
                 "charts": self.charts(report, rows, year),
                 "section_tables": dashboard.tables(report),
                 "breadcrumbs": self.breadcrumbs(region),

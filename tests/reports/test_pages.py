@@ -161,6 +161,7 @@ def test_the_city_dashboard_shows_each_county_with_links_to_the_lists(client, us
     assert f'href="{members}?county={tree.a.pk}&amp;status={Status.POOR}"' in content
     assert reverse("reports:dashboard_region", args=[tree.a.code]) in content
     assert "<svg" in content  # charts drawn on the server
+    assert "第一阶段：脱困示范" in content
 
 
 def test_the_dashboard_drills_down_to_the_village(client, users, register, tree):
