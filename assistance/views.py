@@ -166,7 +166,13 @@ class ServiceEditView(ObjectEditView):
 # --- helpers ----------------------------------------------------------------------------------
 
 
-class HelperListView(ObjectListView):
+class AssistanceListView(ObjectListView):
+    """A table on the desk, one card per record on a phone."""
+
+    template_name = "assistance/object_list.html"
+
+
+class HelperListView(AssistanceListView):
     queryset = Helper.objects.select_related("region")
     filterset_class = HelperFilterSet
     table_class = HelperTable
@@ -248,7 +254,7 @@ UrbanCentreEditView, UrbanCentreHistoryView = _helper_views(UrbanCentre, UrbanCe
 # --- pairings and the contact system ----------------------------------------------------------
 
 
-class PairingListView(ObjectListView):
+class PairingListView(AssistanceListView):
     queryset = Pairing.objects.select_related("member", "helper")
     filterset_class = PairingFilterSet
     table_class = PairingTable
@@ -256,7 +262,7 @@ class PairingListView(ObjectListView):
     template_name = "assistance/pairing_list.html"
 
 
-class PairingOverdueView(ObjectListView):
+class PairingOverdueView(AssistanceListView):
     """Who is overdue for a visit under the contact system (联系制度)."""
 
     queryset = Pairing.objects.all()
@@ -301,7 +307,7 @@ class PairingHistoryView(ObjectHistoryView):
     queryset = Pairing.objects.all()
 
 
-class VisitPolicyListView(ObjectListView):
+class VisitPolicyListView(AssistanceListView):
     queryset = VisitPolicy.objects.select_related("set_by")
     table_class = VisitPolicyTable
     add_url_name = "assistance:visitpolicy_set"
@@ -318,7 +324,7 @@ class VisitPolicySetView(ObjectEditView):
 # --- visit notes ------------------------------------------------------------------------------
 
 
-class VisitNoteListView(ObjectListView):
+class VisitNoteListView(AssistanceListView):
     queryset = VisitNote.objects.select_related("member", "helper", "visitor")
     filterset_class = VisitNoteFilterSet
     table_class = VisitNoteTable
@@ -380,7 +386,7 @@ class VisitNoteHistoryView(ObjectHistoryView):
 # --- difficulties -----------------------------------------------------------------------------
 
 
-class DifficultyListView(ObjectListView):
+class DifficultyListView(AssistanceListView):
     queryset = Difficulty.objects.select_related("member", "coordinator")
     filterset_class = DifficultyFilterSet
     table_class = DifficultyTable
@@ -434,7 +440,7 @@ class DifficultyHistoryView(ObjectHistoryView):
 # --- enterprise support and centre services ---------------------------------------------------
 
 
-class EnterpriseSupportListView(ObjectListView):
+class EnterpriseSupportListView(AssistanceListView):
     queryset = EnterpriseSupport.objects.select_related("member", "enterprise")
     filterset_class = EnterpriseSupportFilterSet
     table_class = EnterpriseSupportTable
@@ -459,7 +465,7 @@ class EnterpriseSupportHistoryView(ObjectHistoryView):
     queryset = EnterpriseSupport.objects.all()
 
 
-class CentreServiceListView(ObjectListView):
+class CentreServiceListView(AssistanceListView):
     queryset = CentreService.objects.select_related("member", "centre")
     filterset_class = CentreServiceFilterSet
     table_class = CentreServiceTable
@@ -501,7 +507,7 @@ class CentreServiceHistoryView(ObjectHistoryView):
 # --- welfare referral -------------------------------------------------------------------------
 
 
-class WelfareReferralListView(ObjectListView):
+class WelfareReferralListView(AssistanceListView):
     queryset = WelfareReferral.objects.select_related("member")
     filterset_class = WelfareReferralFilterSet
     table_class = WelfareReferralTable
@@ -599,7 +605,7 @@ class WelfareReferralHistoryView(ObjectHistoryView):
 # --- phase 2 ----------------------------------------------------------------------------------
 
 
-class MentorListView(ObjectListView):
+class MentorListView(AssistanceListView):
     queryset = Mentor.objects.select_related("member")
     filterset_class = MentorFilterSet
     table_class = MentorTable
@@ -632,7 +638,7 @@ class MentorHistoryView(ObjectHistoryView):
     queryset = Mentor.objects.all()
 
 
-class PoorResidentListView(ObjectListView):
+class PoorResidentListView(AssistanceListView):
     queryset = PoorResident.objects.select_related("village")
     filterset_class = PoorResidentFilterSet
     table_class = PoorResidentTable
@@ -676,7 +682,7 @@ class PoorResidentHistoryView(ObjectHistoryView):
         return context
 
 
-class MentorPairListView(ObjectListView):
+class MentorPairListView(AssistanceListView):
     queryset = MentorPair.objects.select_related("mentor__member", "resident")
     filterset_class = MentorPairFilterSet
     table_class = MentorPairTable
