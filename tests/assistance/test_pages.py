@@ -397,3 +397,80 @@ def test_a_photo_is_uploaded_with_the_note(world, team_client):
     )
     assert "不是 JPG 或 PNG 图片" in body(response)
     assert VisitNote.objects.count() == 1
+
+
+@pytest.fixture
+def records(world, users, tree):
+    """One record of each kind in 青山县, for the detail and history pages."""
+    from members.models import Member
+
+    note = services.visit_note_create(actor=users.work_team, member=world.zhang, findings="走访")
+    difficulty = services.difficulty_raise(
+        actor=users.work_team,
+        member=world.zhang,
+        kind="funds",
+        description="缺资金",
+        coordinator=world.team,
+        deadline=TODAY,
+    )
+    support = services.enterprise_support_record(
+        actor=None, member=world.zhang2, enterprise=world.enterprise, kind="money", description="种苗款", value=10
+    )
+    service = services.centre_service_save(
+        actor=None, member=world.urban, centre=world.centre, kind="skills_training", description="家政培训"
+    )
+    referral = services.referral_create(actor=None, member=world.old)
+    Member.objects.filter(pk=world.zhang.pk).update(status="out")
+    mentor = services.mentor_designate(actor=None, member=Member.objects.get(pk=world.zhang.pk), reason="强")
+    resident = services.poor_resident_save(actor=None, name="李桂芝", id_number=id_number(), village=tree.a1v)
+    mentor_pair = services.mentor_pair_create(actor=None, mentor=mentor, resident=resident)
+    return {
+        "pairing": Pairing.objects.filter(helper=world.cadre).get(),
+        "visitnote": note,
+        "difficulty": difficulty,
+        "enterprisesupport": support,
+        "centreservice": service,
+        "welfarereferral": referral,
+        "mentor": mentor,
+        "poorresident": resident,
+        "mentorpair": mentor_pair,
+        "workteam": world.team,
+        "leadingcadre": world.cadre,
+        "enterprise": world.enterprise,
+        "urbancentre": world.centre,
+    }
+
+
+def test_detail_history_and_edit_pages_answer(records, county_client):
+    for name, record in records.items():
+        if name not in {"workteam", "leadingcadre", "enterprise", "urbancentre"}:
+            assert county_client.get(reverse(f"assistance:{name}_detail", args=[record.pk])).status_code == 200, name
+        assert county_client.get(reverse(f"assistance:{name}_history", args=[record.pk])).status_code == 200, name
+    for name in ("pairing", "visitnote", "difficulty", "centreservice", "poorresident", "workteam", "leadingcadre"):
+        response = county_client.get(reverse(f"assistance:{name}_edit", args=[records[name].pk]))
+        assert response.status_code == 200, name
+    assert county_client.get(reverse("assistance:helper_detail", args=[records["enterprise"].pk])).status_code == 200
+
+
+def test_another_county_gets_404_everywhere(records, client, users):
+    client.force_login(users.county_b)
+    for name, record in records.items():
+        url = reverse(f"assistance:{name}_history", args=[record.pk])
+        # a city-level enterprise serves the whole city: every county may pair it
+        expected = 200 if name == "enterprise" else 404
+        assert client.get(url).status_code == expected, name
+
+
+def test_the_city_sets_the_visit_interval(world, users, client):
+    client.force_login(users.county_staff)
+    assert client.get(reverse("assistance:visitpolicy_set")).status_code == 403
+    client.force_login(users.city_staff)
+    response = client.post(reverse("assistance:visitpolicy_set"), {"kind": "cadre", "every_days": "20"})
+    assert response.status_code == 302
+    response = client.post(reverse("assistance:visitpolicy_set"), {"kind": "cadre", "every_days": "10"})
+    assert response.status_code == 302
+    from assistance.models import VisitPolicy
+
+    assert VisitPolicy.objects.get().every_days == 10
+    response = client.post(reverse("assistance:visitpolicy_set"), {"kind": "cadre", "every_days": "0"})
+    assert response.status_code == 200
