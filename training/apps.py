@@ -8,11 +8,8 @@ class TrainingConfig(AppConfig):
     name = "training"
     verbose_name = _("培训")
     # (label, url name, permission needed): the menu entries of this area
-    navigation = (
-        (_("培训班"), "training:batch_list", "training.view_trainingbatch"),
-        (_("专家服务"), "training:service_list", "training.view_expertservice"),
-        (_("实践基地"), "training:base_list", "training.view_practicebase"),
-    )
+    # One entry: the area's own tabs (training/_nav.html) lead to the rest.
+    navigation = ((_("培训"), "training:batch_list", "training.view_trainingbatch"),)
     # extension points, see organization.hooks
     role_permissions = "training.roles.ROLE_PERMISSIONS"
     member_scopes = {Role.EXPERT: "training.scoping.expert_member_q"}

@@ -6,6 +6,15 @@ from .choices import BaseKind, BatchStatus, Department, EnrolmentStatus, Service
 from .models import BaseVisit, BatchBudgetItem, Enrolment, Expert, ExpertService, PracticeBase, TrainingBatch
 
 
+def _visible(model, *only):
+    """Choices narrowed to what the request's user may see (a select on the page, an id in the API)."""
+
+    def queryset(request):
+        return model.objects.visible_to(getattr(request, "user", None)).only("id", *only)
+
+    return queryset
+
+
 class BatchFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("名称/地点"))
     status = django_filters.ChoiceFilter(choices=BatchStatus.choices, label=_("状态"))
@@ -27,7 +36,9 @@ class BatchFilterSet(django_filters.FilterSet):
 
 class EnrolmentFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(field_name="member__name", lookup_expr="startswith", label=_("姓名"))
-    batch = django_filters.NumberFilter(field_name="batch", label=_("培训班ID"))
+    batch = django_filters.ModelChoiceFilter(
+        queryset=_visible(TrainingBatch, "title", "period_number"), label=_("培训班")
+    )
     status = django_filters.ChoiceFilter(choices=EnrolmentStatus.choices, label=_("状态"))
     mine = django_filters.BooleanFilter(method="filter_mine", label=_("我推荐的"))
     member = django_filters.NumberFilter(field_name="member", label=_("贫困党员ID"))
@@ -44,7 +55,9 @@ class EnrolmentFilterSet(django_filters.FilterSet):
 
 
 class BudgetItemFilterSet(django_filters.FilterSet):
-    batch = django_filters.NumberFilter(field_name="batch", label=_("培训班ID"))
+    batch = django_filters.ModelChoiceFilter(
+        queryset=_visible(TrainingBatch, "title", "period_number"), label=_("培训班")
+    )
     year = django_filters.NumberFilter(field_name="spent_on__year", label=_("年度"))
 
     class Meta:
@@ -66,7 +79,7 @@ class ExpertFilterSet(django_filters.FilterSet):
 
 class ExpertServiceFilterSet(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=ServiceKind.choices, label=_("服务方式"))
-    expert = django_filters.NumberFilter(field_name="expert", label=_("专家ID"))
+    expert = django_filters.ModelChoiceFilter(queryset=_visible(Expert, "name", "department"), label=_("专家"))
     member = django_filters.NumberFilter(field_name="members", label=_("贫困党员ID"), distinct=True)
     follow_up = django_filters.ChoiceFilter(
         choices=[("open", _("待回访")), ("overdue", _("回访逾期")), ("done", _("已回访"))],
@@ -104,8 +117,10 @@ class PracticeBaseFilterSet(django_filters.FilterSet):
 
 
 class BaseVisitFilterSet(django_filters.FilterSet):
-    base = django_filters.NumberFilter(field_name="base", label=_("基地ID"))
-    batch = django_filters.NumberFilter(field_name="batch", label=_("培训班ID"))
+    base = django_filters.ModelChoiceFilter(queryset=_visible(PracticeBase, "name"), label=_("实践基地"))
+    batch = django_filters.ModelChoiceFilter(
+        queryset=_visible(TrainingBatch, "title", "period_number"), label=_("所属培训班")
+    )
     member = django_filters.NumberFilter(field_name="members", label=_("贫困党员ID"), distinct=True)
 
     class Meta:
