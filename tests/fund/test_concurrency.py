@@ -155,3 +155,17 @@ def test_without_the_row_lock_the_harness_catches_the_race(users, tree, city_fun
     results = run_together(users.city_staff.pk, jobs)
     assert results.count("ok") > 5
     assert selectors.fund_balances(city_fund).cash < 0
+
+
+def test_one_application_paid_by_twenty_clerks_at_once_is_paid_once(users, tree, city_fund):
+    receive(city_fund, AMOUNT * 20, actor=users.city_staff)
+    member, project = eligible_member(tree.a1v)
+    application = make_application(users, tree.a1v, member=member, project=project, **support_fields(str(AMOUNT)))
+    jobs = [
+        (lambda actor: services.application_disburse(actor=actor, application=application, source=Source.PARTY_DUES))
+    ] * THREADS
+    results = run_together(users.city_staff.pk, jobs)
+    assert results.count("ok") == 1
+    assert all("不能办理此步骤" in str(r) for r in results if r != "ok")
+    assert FundEntry.objects.filter(application=application).count() == 1
+    assert selectors.fund_balances(city_fund).cash == AMOUNT * 19

@@ -340,3 +340,45 @@ def test_the_home_page_says_what_waits(client, users, tree, city_fund):
     make_application(users, tree.a1v, stage="submitted")
     page = login(client, users.township_staff).get(reverse("home")).content.decode()
     assert "有 1 件基金申请等待您办理" in page
+
+
+def test_the_member_file_section_costs_fixed_queries(client, users, tree, city_fund, django_assert_max_num_queries):
+    receive(city_fund, "50000", actor=users.city_staff)
+    member, project = eligible_member(tree.a1v)
+    make_application(users, tree.a1v, member=member, project=project, stage="paid", **guarantee_fields())
+    login(client, users.county_staff)
+    url = member.get_absolute_url()
+    with django_assert_max_num_queries(100) as few:
+        client.get(url)
+    for _ in range(3):
+        make_application(users, tree.a1v, member=member, project=project, stage="paid", **guarantee_fields())
+        make_application(users, tree.a1v, member=member, project=project, stage="draft")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(url).content.decode()
+    assert page.count("/fund/applications/") >= 7
+
+
+def test_the_city_sets_the_policy_and_opens_funds_on_pages(client, users, tree, city_fund):
+    login(client, users.county_staff)
+    assert client.get(reverse("fund:policy_edit")).status_code == 403
+    login(client, users.city_staff)
+    response = client.post(
+        reverse("fund:policy_edit"),
+        {"support_sources": ["fiscal"], "guarantee_sources": ["party_dues"], "leverage": "0.5"},
+    )
+    assert "担保放大倍数" in response.content.decode()
+    response = client.post(
+        reverse("fund:policy_edit"),
+        {"support_sources": ["fiscal"], "guarantee_sources": ["party_dues"], "leverage": "4"},
+    )
+    assert response.status_code == 302
+    from fund.selectors import current_policy
+
+    policy = current_policy()
+    assert policy.support_sources == ["fiscal"]
+    assert policy.leverage == Decimal("4.00")
+    response = client.post(reverse("fund:fund_add"), {"region": tree.b.pk, "name": ""})
+    assert response.status_code == 302
+    assert client.get(response.url).context["object"].name == "白河县贫困党员脱困基金"
+    response = client.post(reverse("fund:fund_add"), {"region": tree.a1.pk, "name": ""})
+    assert response.status_code == 200  # a township is not offered
