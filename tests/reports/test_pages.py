@@ -463,3 +463,31 @@ def test_home_lists_notices_ending_and_admonitions_to_confirm(client, users, reg
     content = client.get(reverse("home")).content.decode()
     assert "公示中党员" not in content
     assert "某责任人" not in content
+
+
+def test_forms_and_history_pages_render(client, users, tree, register):
+    admonition = services.admonition_save(actor=None, year=YEAR, region=tree.a, person_name="某人", reason="未完成")
+    services.admonition_confirm(actor=users.city_staff, admonition=admonition)
+    plan = JurisdictionPlan.objects.get(region=tree.a)
+    client.force_login(users.city_staff)
+    for name in (
+        "plan_add",
+        "admonition_add",
+        "commendation_add",
+        "evaluation_add",
+        "programme_add",
+        "bulletin_request",
+    ):
+        assert client.get(reverse(f"reports:{name}")).status_code == 200, name
+    for name, pk in (
+        ("plan_history", plan.pk),
+        ("plan_edit", plan.pk),
+        ("admonition_history", admonition.pk),
+        ("admonition_edit", admonition.pk),
+        ("programme_history", Programme.objects.get().pk),
+    ):
+        response = client.get(reverse(f"reports:{name}", args=[pk]))
+        assert response.status_code == 200, name
+    history = client.get(reverse("reports:admonition_history", args=[admonition.pk])).content.decode()
+    assert "proposed → confirmed" in history
+    assert str(users.city_staff) in history
