@@ -113,6 +113,9 @@ def home_panel(request):
         "visits_due": [member for member in members if member.visit_overdue][:20],
         "difficulties": list(selectors.open_difficulties(user=user)[:20]),
         "can_add_visit": user.has_perm("assistance.add_visitnote"),
+        # what this kind of helper records besides visits
+        "can_add_support": user.has_perm("assistance.add_enterprisesupport"),
+        "can_add_service": user.has_perm("assistance.add_centreservice"),
     }
 
 

@@ -474,3 +474,14 @@ def test_the_city_sets_the_visit_interval(world, users, client):
     assert VisitPolicy.objects.get().every_days == 10
     response = client.post(reverse("assistance:visitpolicy_set"), {"kind": "cadre", "every_days": "0"})
     assert response.status_code == 200
+
+
+def test_enterprise_and_centre_homes_offer_their_own_records(world, users, client):
+    client.force_login(users.enterprise)
+    page = body(client.get(reverse("home")))
+    assert "登记企业扶持" in page
+    assert "登记中心服务" not in page
+    client.force_login(users.urban_centre)
+    page = body(client.get(reverse("home")))
+    assert "登记中心服务" in page
+    assert "社区党员" in page
