@@ -200,9 +200,16 @@ HELPER_FIELDS = {
 }
 
 
-class HelperDetailView(ObjectDetailView):
+class HelperDetailView(DetailRowsMixin, ObjectDetailView):
+    """Any kind of helper, with its kind's own details, accounts and pairings."""
+
     queryset = Helper.objects.select_related("region")
     template_name = "assistance/helper_detail.html"
+
+    def rows(self, obj):
+        specific = obj.specific
+        self.detail_fields = HELPER_FIELDS[type(specific)]
+        return super().rows(specific)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -222,8 +229,6 @@ class HelperDetailView(ObjectDetailView):
         context["edit_url"] = f"assistance:{model_name}_edit"
         context["history_url"] = f"assistance:{model_name}_history"
         context["can_edit"] = self.request.user.has_perm(permission_name(type(specific), "change"))
-        self.detail_fields = HELPER_FIELDS[type(specific)]
-        context["details"] = DetailRowsMixin.rows(self, specific)
         return context
 
 
