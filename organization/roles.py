@@ -37,6 +37,7 @@ REGISTER_VIEW = {
     "members.objection": VIEW,
     "members.trackdecision": VIEW,
     "members.incomethreshold": VIEW,
+    "members.registerexport": VIEW,
 }
 
 ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
