@@ -1,7 +1,10 @@
+from datetime import timedelta
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from members import idnumbers
 from organization.choices import RegionLevel
 from organization.forms import ScopedModelForm, bootstrapify
 from organization.models import User
@@ -197,9 +200,10 @@ class DifficultyForm(AssistanceForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         member_choices(self.fields["member"])
-        self.fields["visit"].queryset = (
-            self.fields["visit"].queryset.select_related("member").order_by("-visited_on")[:200]
-        )
+        # Recent visits only: a difficulty is raised soon after the visit that found it.
+        since = timezone.localdate() - timedelta(days=180)
+        visits = self.fields["visit"].queryset.filter(visited_on__gte=since).select_related("member")
+        self.fields["visit"].queryset = visits.order_by("-visited_on")
         self.fields["visit"].required = False
 
 
@@ -331,7 +335,13 @@ class PoorResidentForm(AssistanceForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         region_choices(self.fields["village"], RegionLevel.VILLAGE)
-        self.fields["id_number"].widget.attrs.update({"autocomplete": "off", "maxlength": 20})
+        self.fields["id_number"].widget.attrs.update({"autocomplete": "off", "maxlength": 24})
+        self.fields["id_number"].max_length = 24  # spaces and full-width digits are normalized
+        self.fields["id_number"].validators = []
+
+    def clean_id_number(self):
+        # The same check the service makes, so that every field's error shows at once.
+        return idnumbers.validate(self.cleaned_data.get("id_number"))
 
     def validate_unique(self):
         """poor_resident_save says who holds the number."""

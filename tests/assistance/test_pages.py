@@ -485,3 +485,33 @@ def test_enterprise_and_centre_homes_offer_their_own_records(world, users, clien
     page = body(client.get(reverse("home")))
     assert "登记中心服务" in page
     assert "社区党员" in page
+
+
+def test_a_difficulty_raised_from_a_visit_on_the_page(world, users, team_client):
+    note = services.visit_note_create(actor=users.work_team, member=world.zhang, findings="缺资金")
+    url = reverse("assistance:difficulty_add") + f"?member={world.zhang.pk}&visit={note.pk}"
+    assert team_client.get(url).status_code == 200
+    response = team_client.post(
+        reverse("assistance:difficulty_add"),
+        {
+            "member": world.zhang.pk,
+            "visit": note.pk,
+            "kind": "funds",
+            "description": "扩大养殖缺资金",
+            "coordinator": world.team.pk,
+            "deadline": (TODAY + timedelta(days=30)).isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    assert Difficulty.objects.get().visit == note
+
+
+def test_a_spaced_id_number_is_normalized_on_the_page(tree, county_client):
+    number = id_number()
+    spaced = f"{number[:6]} {number[6:14]} {number[14:]}"
+    response = county_client.post(
+        reverse("assistance:poorresident_add"),
+        {"name": "李", "id_number": spaced, "village": tree.a1v.pk, "household_size": "3", "income_per_head": "2000"},
+    )
+    assert response.status_code == 302
+    assert PoorResident.objects.get().id_number == number
