@@ -441,11 +441,17 @@ def expert_update(*, actor, expert: Expert, **fields) -> Expert:
     return _save(expert, actor)
 
 
-def _check_members(actor, members, field: str = "members") -> list[Member]:
+def _check_members(actor, members, record=None, field: str = "members") -> list[Member]:
+    """The members of a service or visit: those given, which the actor must see, plus, when
+    the record exists, those already on it that the actor cannot see (a county clerk
+    editing a city-wide lecture must not drop another county's members by not seeing them)."""
     members = list(members or [])
-    if not members:
+    kept = []
+    if record is not None and record.pk and actor is not None:
+        kept = list(record.members.exclude(pk__in=Member.objects.visible_to(actor).values("pk")))
+    if not members and not kept:
         raise ValidationError({field: _("请至少选择一名服务对象（贫困党员）。")})
-    if actor is not None:
+    if actor is not None and members:
         visible = set(
             Member.objects.visible_to(actor).filter(pk__in=[m.pk for m in members]).values_list("pk", flat=True)
         )
@@ -453,7 +459,7 @@ def _check_members(actor, members, field: str = "members") -> list[Member]:
             raise ValidationError(
                 {field: _("这些党员不在您的管辖范围内：%(names)s") % {"names": "、".join(m.name for m in outside)}}
             )
-    return members
+    return list({m.pk: m for m in [*members, *kept]}.values())
 
 
 def _check_own_expert(actor, expert: Expert) -> None:
@@ -487,7 +493,7 @@ def expert_service_update(*, actor, service: ExpertService, members=None, **fiel
 def _save_service(actor, service: ExpertService, members) -> ExpertService:
     errors = {}
     try:
-        members = _check_members(actor, members)
+        members = _check_members(actor, members, service)
     except ValidationError as error:
         errors.update(error.message_dict)
     if service.expert_id:
@@ -569,7 +575,7 @@ def base_visit_update(*, actor, visit: BaseVisit, members=None, **fields) -> Bas
 def _save_visit(actor, visit: BaseVisit, members) -> BaseVisit:
     errors = {}
     try:
-        members = _check_members(actor, members)
+        members = _check_members(actor, members, visit)
     except ValidationError as error:
         errors.update(error.message_dict)
     if (

@@ -464,3 +464,17 @@ def test_bases_are_seen_along_their_region_line(tree, users):
     assert set(type(city_base).objects.visible_to(users.work_team)) == {city_base, a_base}
     assert set(type(city_base).objects.visible_to(users.city_staff)) == {city_base, a_base, b_base}
     assert set(type(city_base).objects.visible_to(users.county_staff, "change")) == {a_base}
+
+
+def test_editing_keeps_the_members_the_editor_cannot_see(tree, users):
+    expert = make_expert(tree.city)
+    mine, theirs, added = make_member(tree.a1v), make_member(tree.b1v), make_member(tree.a1v)
+    service = make_service(expert, [mine, theirs])
+    # a 青山县 clerk sees only their own member and replaces them
+    services.expert_service_update(actor=users.county_staff, service=service, members=[added], place="村部")
+    assert set(service.members.all()) == {added, theirs}
+    visit = services.base_visit_record(
+        actor=None, base=make_base(tree.city), visited_on=date(2026, 3, 1), content="观摩", members=[mine, theirs]
+    )
+    services.base_visit_update(actor=users.county_staff, visit=visit, members=[])
+    assert set(visit.members.all()) == {theirs}
