@@ -189,3 +189,15 @@ def test_one_menu_item_is_current(county_client):
     assert [item["label"] for item in items if item["active"]] == ["台账导入"]
     items = county_client.get("/members/").context["nav_items"]
     assert [item["label"] for item in items if item["active"]] == ["贫困党员档案"]
+
+
+def test_the_menu_has_one_entry_per_area(county_client):
+    """An area with several pages is a drop-down named after the area; a single page is a link."""
+    groups = county_client.get("/members/import/").context["nav_groups"]
+    labels = [str(group["label"]) for group in groups]
+    assert labels[:2] == ["首页", "贫困党员档案"]
+    assert len(labels) == len(set(labels))
+    register = groups[1]
+    assert register["active"]
+    assert [str(item["label"]) for item in register["items"]][:2] == ["贫困党员档案", "台账导入"]
+    assert [str(group["label"]) for group in groups if group["active"]] == ["贫困党员档案"]
