@@ -163,6 +163,15 @@ def fund_create(*, actor, region, name: str = "") -> Fund:
 def policy_set(*, actor, support_sources, guarantee_sources, leverage) -> FundPolicy:
     """Set the city's rules (which sources pay for what, the leverage N)."""
     _require(actor, "fund.change_fundpolicy")
+    errors = {}
+    for field, chosen in (("support_sources", support_sources), ("guarantee_sources", guarantee_sources)):
+        unknown = [code for code in chosen if code not in Source.values]
+        if unknown:
+            errors[field] = _("未知的资金来源：%(codes)s") % {"codes": "、".join(map(str, unknown))}
+        elif not chosen:
+            errors[field] = _("请至少选择一个资金来源。")
+    if errors:
+        raise ValidationError(errors)
     policy = FundPolicy.objects.select_for_update().order_by("pk").first() or FundPolicy()
     policy.support_sources = list(support_sources)
     policy.guarantee_sources = list(guarantee_sources)

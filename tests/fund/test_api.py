@@ -222,7 +222,7 @@ def test_policy_is_set_by_the_city_only(users, city_fund):
     assert api(users.county_staff).get(f"{API}fund-policy/").json()["leverage"] == "4.00"
     response = api(users.city_staff).post(f"{API}fund-policy/", {**body, "support_sources": ["gold"]}, format="json")
     assert response.status_code == 400
-    assert response.json()["support_sources"] == ["未知的选项：gold"]
+    assert response.json()["support_sources"] == ["未知的资金来源：gold"]
 
 
 def test_api_lists_pin_query_counts(users, tree, city_fund, django_assert_max_num_queries):
