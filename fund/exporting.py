@@ -2,6 +2,7 @@
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -11,18 +12,18 @@ from members.exporting import escape_formula
 from .choices import Account, EntryKind, Source
 
 COLUMNS = (
-    (_("日期"), "date"),
-    (_("基金"), "fund"),
-    (_("类型"), "kind"),
-    (_("资金来源"), "source"),
-    (_("科目"), "account"),
-    (_("金额（元）"), "amount"),
-    (_("凭证号/摘要"), "reference"),
-    (_("捐款人"), "donor_name"),
-    (_("预算文件文号"), "budget_document"),
-    (_("冲正的分录"), "reverses"),
-    (_("记账人"), "created_by"),
-    (_("记账时间"), "created_at"),
+    (gettext_lazy("日期"), "date"),
+    (gettext_lazy("基金"), "fund"),
+    (gettext_lazy("类型"), "kind"),
+    (gettext_lazy("资金来源"), "source"),
+    (gettext_lazy("科目"), "account"),
+    (gettext_lazy("金额（元）"), "amount"),
+    (gettext_lazy("凭证号/摘要"), "reference"),
+    (gettext_lazy("捐款人"), "donor_name"),
+    (gettext_lazy("预算文件文号"), "budget_document"),
+    (gettext_lazy("冲正的分录"), "reverses"),
+    (gettext_lazy("记账人"), "created_by"),
+    (gettext_lazy("记账时间"), "created_at"),
 )
 
 

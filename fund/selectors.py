@@ -152,16 +152,16 @@ def application_eligibility(member) -> list[str]:
 
 # The status an application waits in for each step, and the permission the step needs.
 STEP_QUEUES = (
-    (ApplicationStatus.DRAFT, "fund.submit_fundapplication", _("待提交的基金申请")),
-    (ApplicationStatus.SUBMITTED, "fund.review_fundapplication", _("待审核的基金申请")),
-    (ApplicationStatus.REVIEWED, "fund.approve_fundapplication", _("待审批的基金申请")),
-    (ApplicationStatus.APPROVED, "fund.disburse_fundapplication", _("待拨付/出具担保的基金申请")),
+    (ApplicationStatus.DRAFT, "fund.submit_fundapplication"),
+    (ApplicationStatus.SUBMITTED, "fund.review_fundapplication"),
+    (ApplicationStatus.REVIEWED, "fund.approve_fundapplication"),
+    (ApplicationStatus.APPROVED, "fund.disburse_fundapplication"),
 )
 
 
 def waiting_statuses(user) -> list[str]:
     """The application statuses in which the next step is this user's."""
-    return [status for status, perm, _label in STEP_QUEUES if user.has_perm(perm)]
+    return [status for status, perm in STEP_QUEUES if user.has_perm(perm)]
 
 
 def application_queue(*, user):
