@@ -249,3 +249,94 @@ def test_a_real_worker_produces_the_bulletin_from_redis(tree, register):
     assert "青山县" in docx_text(bulletin.media_path(job.docx))
     rows = ranking_rows(bulletin.media_path(job.xlsx))
     assert [r[1] for r in rows] == ["青石镇"]
+
+
+def _wait(condition, seconds):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(not settings.CELERY_BROKER_URL, reason="needs a broker: CI sets CELERY_BROKER_URL to Redis")
+def test_a_worker_child_killed_mid_way_leaves_no_bulletin_and_the_redelivery_completes(tree, register, media, tmp_path):
+    """kill -9 of the prefork child while the bulletin is half written: acks_late and
+    reject_on_worker_lost put the message back, the next child completes the same job."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the worker process needs the test database on a server (PostgreSQL)")
+    db = connection.settings_dict
+    marker = tmp_path / "stalled.pid"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT'] or 5432}/"
+        + db["NAME"],
+        "DJANGO_MEDIA_ROOT": str(media),
+        "REPORTS_TEST_MARKER": str(marker),
+    }
+    queue = f"reports-dying-{os.getpid()}"
+    from config.celery import app
+
+    app.conf.task_always_eager = False
+    worker = subprocess.Popen(  # noqa: S603 - our own interpreter, fixed arguments
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "tests.reports.dying_worker",
+            "worker",
+            "--pool=prefork",
+            "--concurrency=1",
+            "-Q",
+            queue,
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "-l",
+            "warning",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=(tmp_path / "worker.log").open("w"),
+    )
+    try:
+        job = services.bulletin_request(actor=None, year=YEAR, region=tree.a, enqueue=False)
+        generate_bulletin.apply_async(args=[job.pk], queue=queue)
+        started = _wait(marker.exists, 60)
+        job.refresh_from_db()
+        assert started, f"{job.state} {job.message} " + (tmp_path / "worker.log").read_text()[-3000:]
+        job.refresh_from_db()
+        assert job.state == BulletinState.RUNNING
+        assert job.attempts == 1
+        finals = [p for p in Path(media).rglob("*") if p.is_file() and not p.name.endswith(".part")]
+        assert finals == []
+        os.kill(int(marker.read_text()), signal.SIGKILL)
+
+        def finished():
+            job.refresh_from_db()
+            return job.is_finished
+
+        assert _wait(finished, 90), "the redelivered task did not finish"
+    finally:
+        app.conf.task_always_eager = True
+        worker.terminate()
+        try:
+            worker.wait(20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+    assert job.state == BulletinState.DONE, job.message
+    assert job.attempts == 2
+    files = sorted(p.name for p in Path(media).rglob("*") if p.is_file())
+    assert files == ["bulletin-2025-419921000000.docx", "bulletin-2025-419921000000.xlsx"]
+    assert [r[1] for r in ranking_rows(bulletin.media_path(job.xlsx))] == ["青石镇"]
