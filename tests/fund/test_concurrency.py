@@ -169,3 +169,42 @@ def test_one_application_paid_by_twenty_clerks_at_once_is_paid_once(users, tree,
     assert all("不能办理此步骤" in str(r) for r in results if r != "ok")
     assert FundEntry.objects.filter(application=application).count() == 1
     assert selectors.fund_balances(city_fund).cash == AMOUNT * 19
+
+
+def test_twenty_guarantees_at_once_when_the_exposure_limit_binds_first(users, tree, city_fund):
+    """A guarantee given at a higher leverage leaves free cash that the lower, current N
+    does not allow to be used: the exposure check (not the free balance) must stop them."""
+
+    def policy(leverage):
+        services.policy_set(
+            actor=users.city_staff,
+            support_sources=list(Source.values),
+            guarantee_sources=list(Source.values),
+            leverage=Decimal(leverage),
+        )
+
+    pool = [eligible_member(tree.a1v) for _ in range(4)]
+    receive(city_fund, "10000", actor=users.city_staff)
+    policy("10")
+    first = make_application(
+        users, tree.a1v, member=pool[0][0], project=pool[0][1], **guarantee_fields(loan="50000", guaranteed="50000")
+    )
+    services.guarantee_issue(actor=users.city_staff, application=first, source=Source.PARTY_DUES)  # reserves 5,000
+    policy("5")  # 10,000 × 5 = 50,000: the limit is reached, though 5,000 is still free
+    for round_ in range(ROUNDS):
+        k = 2 + round_ % 6
+        receive(city_fund, Decimal("1000") * k, actor=users.city_staff)  # room for exactly k × 5,000 more
+        applications = [
+            make_application(users, tree.a1v, member=m, project=p, **guarantee_fields(loan="5000", guaranteed="5000"))
+            for m, p in (pool[i % len(pool)] for i in range(THREADS))
+        ]
+        jobs = [
+            (lambda actor, a=a: services.guarantee_issue(actor=actor, application=a, source=Source.PARTY_DUES))
+            for a in applications
+        ]
+        results = run_together(users.city_staff.pk, jobs)
+        assert results.count("ok") == k, f"round {round_}: {results.count('ok')} issued, {k} fit"
+        assert all("超过上限" in str(r) for r in results if r != "ok")
+        balances = selectors.fund_balances(city_fund)
+        assert selectors.outstanding_guarantees(city_fund) == balances.cash * 5
+        assert balances.free == Decimal("5000.00")
