@@ -382,3 +382,32 @@ def test_the_city_sets_the_policy_and_opens_funds_on_pages(client, users, tree, 
     assert client.get(response.url).context["object"].name == "白河县贫困党员脱困基金"
     response = client.post(reverse("fund:fund_add"), {"region": tree.a1.pk, "name": ""})
     assert response.status_code == 200  # a township is not offered
+
+
+@pytest.mark.parametrize("name", ["fund:guarantee_list", "fund:inspection_list", "fund:follow_up_list"])
+def test_other_lists_pin_queries(client, users, tree, city_fund, django_assert_max_num_queries, name):
+    receive(city_fund, "90000", actor=users.city_staff)
+
+    def one_of_each():
+        support = make_application(users, tree.a1v, stage="paid")
+        make_application(users, tree.a1v, stage="paid", **guarantee_fields(guaranteed="1000"))
+        services.inspection_record(
+            actor=users.work_team,
+            application=support,
+            inspected_on=days_ago(1),
+            findings="挪用",
+            conclusion="misuse",
+            required_action="纠正",
+            deadline=days_ago(-5),
+        )
+
+    one_of_each()
+    login(client, users.county_staff)
+    with django_assert_max_num_queries(10) as few:
+        response = client.get(reverse(name))
+    assert response.context["table"].paginator.count == 1
+    for _ in range(3):
+        one_of_each()
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse(name))
+    assert response.context["table"].paginator.count == 4
