@@ -474,7 +474,7 @@ class FundInspection(MemberScopedMixin, TimeStampedModel):
         return _("%(member)s %(day)s 资金使用检查") % {"member": self.member.name, "day": self.inspected_on}
 
     def get_absolute_url(self):
-        return self.application.get_absolute_url() + "#inspections"
+        return reverse("fund:application_detail", kwargs={"pk": self.application_id}) + "#inspections"
 
 
 class FollowUp(MemberScopedMixin, TimeStampedModel):
