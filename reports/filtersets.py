@@ -10,7 +10,7 @@ from .choices import (
     EvaluationGrade,
     EvaluationSubject,
 )
-from .models import Admonition, BulletinJob, Commendation, Evaluation, JurisdictionPlan
+from .models import Admonition, BulletinJob, Commendation, Evaluation, JurisdictionPlan, Programme
 
 
 class YearFilter(django_filters.NumberFilter):
@@ -62,3 +62,13 @@ class EvaluationFilterSet(django_filters.FilterSet):
     class Meta:
         model = Evaluation
         fields = ["year", "subject_kind", "grade"]
+
+
+class ProgrammeFilterSet(django_filters.FilterSet):
+    is_active = django_filters.BooleanFilter(
+        label=_("当前周期"), widget=forms.Select(choices=[("", _("全部")), ("true", _("是")), ("false", _("否"))])
+    )
+
+    class Meta:
+        model = Programme
+        fields = ["is_active"]

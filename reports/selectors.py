@@ -467,6 +467,18 @@ def work_items(user) -> list[dict]:
                     "due": commendation.notice_ends,
                 }
             )
+    if user.has_perm("reports.add_bulletinjob"):
+        from .choices import BulletinState
+
+        for job in BulletinJob.objects.visible_to(user).filter(state=BulletinState.FAILED, requested_by=user)[:5]:
+            items.append(
+                {
+                    "kind": _("年度通报"),
+                    "title": _("生成失败，请检查后重新生成：%(job)s") % {"job": job},
+                    "url": job.get_absolute_url(),
+                    "due": None,
+                }
+            )
     items.extend(_register_items(user, today))
     return items
 

@@ -32,6 +32,7 @@ from .filtersets import (
     CommendationFilterSet,
     EvaluationFilterSet,
     PlanFilterSet,
+    ProgrammeFilterSet,
 )
 from .forms import (
     AdmonitionForm,
@@ -66,7 +67,7 @@ from .tables import AdmonitionTable, BulletinTable, CommendationTable, Evaluatio
 class ProgrammeListView(ObjectListView):
     queryset = Programme.objects.all()
     table_class = ProgrammeTable
-    filterset_class = None
+    filterset_class = ProgrammeFilterSet
     add_url_name = "reports:programme_add"
 
 

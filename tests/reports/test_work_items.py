@@ -36,3 +36,11 @@ def test_the_register_items_are_only_the_users_own_imports(users, tree):
     titles = [item["title"] for item in selectors.work_items(users.county_staff)]
     assert any("我的台账" in title for title in titles)
     assert not any("市里台账" in title for title in titles)
+
+
+def test_a_failed_bulletin_is_on_the_requesters_list(users, tree):
+    from reports.models import BulletinJob
+
+    BulletinJob.objects.create(year=2025, region=tree.a, state="failed", requested_by=users.county_staff)
+    assert any("生成失败" in item["title"] for item in selectors.work_items(users.county_staff))
+    assert not any("生成失败" in item["title"] for item in selectors.work_items(users.county_b))
