@@ -116,7 +116,7 @@ class PlanHistoryView(ObjectHistoryView):
 # --- dashboard ----------------------------------------------------------------------------
 
 
-def _year(request) -> int:
+def year_param(request) -> int:
     try:
         year = int(request.GET.get("year", ""))
     except ValueError:
@@ -149,11 +149,11 @@ class DashboardView(ScopedViewMixin, DetailView):
         return super().get_object(queryset)
 
     def report(self):
-        return selectors.progress_for_user(user=self.request.user, region=self.object, year=_year(self.request))
+        return selectors.progress_for_user(user=self.request.user, region=self.object, year=year_param(self.request))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        region, year = self.object, _year(self.request)
+        region, year = self.object, year_param(self.request)
         report = self.report()
         child_field = selectors.CHILD_KEY.get(region.level)
 
@@ -185,7 +185,7 @@ class DashboardView(ScopedViewMixin, DetailView):
                 "total_links": total_links,
                 "programme": report.programme,
                 "phase": report.programme.phase_of(year) if report.programme else None,
-                "charts": self.charts(report, rows, year),
+                "charts": self.charts(report, rows, year, total_links),
                 "section_tables": dashboard.tables(report),
                 "breadcrumbs": self.breadcrumbs(region),
                 "export_url": reverse("reports:dashboard_export", kwargs={"code": region.code}) + f"?year={year}",
@@ -193,14 +193,15 @@ class DashboardView(ScopedViewMixin, DetailView):
         )
         return context
 
-    def charts(self, report, rows, year):
+    def charts(self, report, rows, year, links):
+        """Bars drawn on the server; each bar links to the list behind it."""
         status = BarChart(_("贫困党员脱贫状态"))
         counts = report.total.counts
         for key, label in ((Status.POOR, _("贫困")), (Status.OUT, _("脱贫")), (Status.WELL_OFF, _("小康"))):
-            status.bars.append(Bar(label, counts.get(key, 0)))
+            status.bars.append(Bar(label, counts.get(key, 0), links[key]))
         track = BarChart(_("帮扶类别"))
         for key, label in (("demonstration", _("脱困示范")), ("relief", _("社会救济")), ("undecided", _("待人工判定"))):
-            track.bars.append(Bar(label, counts.get(key, 0)))
+            track.bars.append(Bar(label, counts.get(key, 0), links[key]))
         completion = BarChart(_("%(year)s年度脱贫目标完成率") % {"year": year}, unit="%", maximum=100)
         goal = BarChart(_("三年目标进度（脱困示范对象已脱贫比例）"), unit="%", maximum=100)
         for entry in rows:

@@ -37,7 +37,7 @@ from reports.models import (
     Programme,
     RectificationPlan,
 )
-from reports.views import _year
+from reports.views import year_param
 
 from . import serializers as s
 
@@ -316,7 +316,7 @@ class DashboardView(APIView):
         if not request.user.has_perm("reports.view_dashboard"):
             raise PermissionDenied(_("您的角色没有这项权限。"))
         region = get_object_or_404(Region.objects.visible_to(request.user), code=code)
-        report = selectors.progress_for_user(user=request.user, region=region, year=_year(request))
+        report = selectors.progress_for_user(user=request.user, region=region, year=year_param(request))
         return Response(
             {
                 "region": region.code,
