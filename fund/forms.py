@@ -6,8 +6,8 @@ from organization.choices import RegionLevel
 from organization.forms import ScopedModelForm, bootstrapify
 from organization.models import Region
 
-from .choices import InspectionConclusion, Source
-from .models import Fund, FundApplication, FundPolicy
+from .choices import ApplicationKind, InspectionConclusion, Source
+from .models import Fund, FundPolicy
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -52,26 +52,37 @@ class ReversalForm(PlainForm):
     date = forms.DateField(label=_("冲正日期"), widget=DATE, required=False)
 
 
-class ApplicationForm(ScopedModelForm):
+class ApplicationForm(forms.Form):
+    """An application's fields; plain, so that every rule's message comes from the service."""
+
+    kind = forms.ChoiceField(label=_("申请类型"), choices=ApplicationKind.choices)
+    project = forms.ModelChoiceField(label=_("致富项目"), queryset=None, empty_label=None)
+    bank = forms.CharField(
+        label=_("贷款银行"),
+        max_length=64,
+        required=False,
+        help_text=_("贷款担保填写：贷款银行、贷款金额、担保金额（不大于贷款金额）、期限。"),
+    )
     loan_amount = amount_field(_("贷款金额（元）"), required=False)
     guaranteed_amount = amount_field(_("担保金额（元）"), required=False)
+    term_months = forms.IntegerField(label=_("贷款期限（月）"), required=False, min_value=1, max_value=120)
     amount = amount_field(_("扶持金额（元）"), required=False)
+    purpose = forms.CharField(
+        label=_("资金用途"), max_length=255, required=False, help_text=_("资金扶持填写：扶持金额和资金用途。")
+    )
 
-    class Meta:
-        model = FundApplication
-        fields = ["kind", "project", "bank", "loan_amount", "guaranteed_amount", "term_months", "amount", "purpose"]
-        help_texts = {
-            "bank": _("贷款担保填写：贷款银行、贷款金额、担保金额（不大于贷款金额）、期限。"),
-            "amount": _("资金扶持填写：扶持金额和资金用途。"),
-        }
-
-    def __init__(self, *args, member=None, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, user=None, instance=None, member=None, **kwargs):
         from projects.selectors import member_approved_projects
 
-        member = member or self.instance.member
+        if instance is not None:
+            initial = {name: getattr(instance, name) for name in self.base_fields}
+            initial["project"] = instance.project_id
+            kwargs["initial"] = {**initial, **(kwargs.get("initial") or {})}
+        super().__init__(*args, **kwargs)
+        self.user = user
+        member = member or instance.member
         self.fields["project"].queryset = member_approved_projects(member)
-        self.fields["project"].empty_label = None
+        bootstrapify(self)
 
 
 class ReviewForm(PlainForm):

@@ -411,3 +411,20 @@ def test_other_lists_pin_queries(client, users, tree, city_fund, django_assert_m
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse(name))
     assert response.context["table"].paginator.count == 4
+
+
+def test_a_draft_is_changed_on_its_form_and_a_submitted_one_is_not(client, users, tree, city_fund):
+    application = make_application(users, tree.a1v, stage="draft")
+    login(client, users.work_team)
+    url = reverse("fund:application_edit", args=[application.pk])
+    page = client.get(url).content.decode()
+    assert 'value="5000.00"' in page
+    data = {"kind": "support", "project": application.project_id, "amount": "6500", "purpose": "购买饲料"}
+    assert client.post(url, data).status_code == 302
+    application.refresh_from_db()
+    assert application.amount == Decimal("6500.00")
+    services.application_submit(actor=users.work_team, application=application)
+    response = client.post(url, {**data, "amount": "7000"})
+    assert "不能办理此步骤" in response.content.decode()
+    application.refresh_from_db()
+    assert application.amount == Decimal("6500.00")
