@@ -491,3 +491,12 @@ def test_forms_and_history_pages_render(client, users, tree, register):
     history = client.get(reverse("reports:admonition_history", args=[admonition.pk])).content.decode()
     assert "proposed → confirmed" in history
     assert str(users.city_staff) in history
+
+
+def test_admin_pages_for_data_repair(client, tree, register, django_user_model):
+    admin = django_user_model.objects.create_superuser(username="root", password="x-Very-long-1", display_name="root")
+    client.force_login(admin)
+    for model in ("programme", "jurisdictionplan", "bulletinjob", "admonition", "commendation", "evaluation"):
+        assert client.get(f"/admin/reports/{model}/").status_code == 200, model
+    plan = JurisdictionPlan.objects.first()
+    assert client.get(f"/admin/reports/jurisdictionplan/{plan.pk}/change/").status_code == 200
