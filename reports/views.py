@@ -179,7 +179,10 @@ class DashboardView(ScopedViewMixin, DetailView):
         context.update(
             {
                 "year": year,
-                "years": list(range(year - 2, year + 2)),
+                # the programme's years to choose from, and the year shown if it lies outside them
+                "years": sorted(
+                    {*(report.programme.year_range if report.programme else range(year - 2, year + 2)), year}
+                ),
                 "report": report,
                 "rows": rows,
                 "total_links": total_links,
