@@ -35,12 +35,7 @@ def stationed_work_team(request):
         return None
     users = request.getfixturevalue("users")
     tree = request.getfixturevalue("tree")
-    try:
-        from assistance import services as assistance_services
-    except ImportError:
-        return None
-    if not hasattr(assistance_services, "helper_save"):
-        return None
+    from assistance import services as assistance_services
     from tests.fund.factories import days_ago
 
     return assistance_services.helper_save(
