@@ -38,9 +38,16 @@ def hook_paths(name: str) -> list[str]:
 
 
 @cache
+def hooks_by_app(name: str) -> tuple:
+    """``(app config, imported object)`` for every installed app that gives ``name``."""
+    return tuple(
+        (config, import_string(path)) for config in apps.get_app_configs() if (path := getattr(config, name, None))
+    )
+
+
 def hooks(name: str) -> tuple:
     """The imported objects every installed app gives for ``name``."""
-    return tuple(import_string(path) for path in hook_paths(name))
+    return tuple(hook for _config, hook in hooks_by_app(name))
 
 
 @cache

@@ -496,6 +496,7 @@ def _register_items(user, today) -> list[dict]:
         ):
             items.append(
                 {
+                    "area": _("贫困党员档案"),
                     "kind": _("状态公示"),
                     "title": _("公示期满待确认：%(change)s") % {"change": change}
                     if change.notice_ends < today
@@ -510,6 +511,7 @@ def _register_items(user, today) -> list[dict]:
         ]:
             items.append(
                 {
+                    "area": _("贫困党员档案"),
                     "kind": _("台账导入"),
                     "title": _("导入待确认：%(batch)s") % {"batch": batch},
                     "url": batch.get_absolute_url(),
@@ -521,11 +523,12 @@ def _register_items(user, today) -> list[dict]:
 
 def all_work_items(user) -> list[dict]:
     """Every app's work items for ``user`` (organization.hooks), soonest due first."""
-    from organization.hooks import hooks
+    from organization.hooks import hooks_by_app
 
     items = []
-    for hook in hooks("work_items"):
-        items.extend(hook(user) or [])
+    for config, hook in hooks_by_app("work_items"):
+        for item in hook(user) or []:
+            items.append({"area": config.verbose_name, **item})  # an item may name its own area
     far = date.max
 
     def due(item) -> date:
