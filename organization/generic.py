@@ -92,21 +92,35 @@ class ObjectHistoryView(ScopedViewMixin, DetailView):
         for record in records:
             previous = record.prev_record
             diff = record.diff_against(previous).changes if previous is not None else []
-            changes.append(
-                {
-                    "record": record,
-                    "changes": [
-                        {
-                            "field": self.model._meta.get_field(change.field).verbose_name,
-                            "old": change.old,
-                            "new": change.new,
-                        }
-                        for change in diff
-                    ],
-                }
-            )
+            entries = []
+            for change in diff:
+                field = self.model._meta.get_field(change.field)
+                entries.append(
+                    {
+                        "field": field.verbose_name,
+                        "old": self.display_value(field, change.old),
+                        "new": self.display_value(field, change.new),
+                    }
+                )
+            changes.append({"record": record, "changes": entries})
         context["history"] = changes
         return context
+
+    def display_value(self, field, value):
+        """What a user reads for a stored value: a choice's label, a related record's name."""
+        if value in (None, ""):
+            return value
+        if field.choices:
+            return dict(field.flatchoices).get(value, value)
+        if isinstance(value, bool):
+            return _("是") if value else _("否")
+        if field.is_relation and field.many_to_one:
+            # Only records the user may see are named; another jurisdiction's stays a number.
+            related = field.related_model
+            manager = getattr(related.objects, "visible_to", None)
+            queryset = manager(self.request.user) if manager else related.objects.none()
+            return str(queryset.filter(pk=value).first() or value)
+        return value
 
 
 class ObjectEditView(ScopedViewMixin, FormView):

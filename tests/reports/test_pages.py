@@ -489,7 +489,9 @@ def test_forms_and_history_pages_render(client, users, tree, register):
         response = client.get(reverse(f"reports:{name}", args=[pk]))
         assert response.status_code == 200, name
     history = client.get(reverse("reports:admonition_history", args=[admonition.pk])).content.decode()
-    assert "proposed → confirmed" in history
+    # the history page names the states as users know them, not by their stored codes
+    assert "通报建议，待确认 → 已确认，待谈话" in history
+    assert "proposed" not in history
     assert str(users.city_staff) in history
 
 
