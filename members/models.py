@@ -1,6 +1,7 @@
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -69,9 +70,9 @@ class ChoiceSetField(models.CharField):
         if self.choices_class is not None:
             unknown = [code for code in value if code not in self.choices_class.values]
             if unknown:
-                raise models.ValidationError(_("未知的选项：%(codes)s") % {"codes": "、".join(unknown)})
+                raise ValidationError(_("未知的选项：%(codes)s") % {"codes": "、".join(unknown)})
         if not value and not self.blank:
-            raise models.ValidationError(self.error_messages["blank"], code="blank")
+            raise ValidationError(self.error_messages["blank"], code="blank")
 
     def formfield(self, **kwargs):
         from django import forms

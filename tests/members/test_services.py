@@ -396,3 +396,11 @@ def test_daily_reroute_moves_those_who_turned_sixty(tree):
     assert turning.track == Track.RELIEF
     assert young.track == Track.DEMONSTRATION
     assert reroute_members.delay().get() == 0
+
+
+def test_an_unknown_poverty_cause_is_a_message_not_a_crash(tree):
+    member = make_member(tree.a1v)
+    member.poverty_causes = ["illness", "no_such_cause"]
+    with pytest.raises(ValidationError) as caught:
+        member.full_clean()
+    assert "未知的选项：no_such_cause" in str(caught.value.message_dict["poverty_causes"])
