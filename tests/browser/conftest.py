@@ -5,6 +5,7 @@ with the command to install it, except under CI, where a missing browser is a fa
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -70,3 +71,12 @@ def log_in(page, username: str, password: str = PASSWORD):
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_url("**/")
+
+
+# Screenshots of the journeys' key steps, to look at after a run (or keep as CI artefacts).
+SCREENSHOTS = Path(os.environ.get("BROWSER_SCREENSHOTS", Path(tempfile.gettempdir()) / "journeys"))
+
+
+def screenshot(page, name: str):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
