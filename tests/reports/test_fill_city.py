@@ -26,7 +26,8 @@ def test_fill_city_makes_a_valid_city_that_renders(client, django_assert_max_num
     # Proportions: a fifth of the able trained, a tenth with a project, everyone with a work team.
     assert 10 <= Enrolment.objects.count() <= 40
     assert 5 <= IncomeProject.objects.count() <= 20
-    assert WorkTeam.objects.exists() and Pairing.objects.count() == 50
+    assert WorkTeam.objects.exists()
+    assert Pairing.objects.count() == 50
     assert VisitNote.objects.count() > 150
     assert len({m.file_number for m in members}) == 200
     for member in members:
