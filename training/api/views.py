@@ -74,6 +74,8 @@ class TrainingBatchViewSet(ReadViewSet):
             recommended=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.RECOMMENDED), distinct=True),
         )
         .prefetch_related("topics__expert", "sessions__topic")
+        # an aggregate query drops Meta.ordering; pages need a stable order
+        .order_by("-start_date", "-id")
     )
     serializer_class = s.TrainingBatchSerializer
     filterset_class = BatchFilterSet
