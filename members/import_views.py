@@ -69,7 +69,7 @@ class ImportUploadView(ScopedViewMixin, FormView):
             form.add_error("file", error.message)
             return self.form_invalid(form)
         if upload.size > importing.async_byte_threshold():
-            transaction.on_commit(lambda: tasks.check_import_batch.delay(batch.pk))
+            transaction.on_commit(lambda: tasks.queue_check(batch.pk))  # a broker outage fails the batch, with why
             return redirect(batch.get_absolute_url())
         batch = importing.batch_preview(batch)
         if batch.status == ImportBatchStatus.FAILED:
@@ -153,7 +153,10 @@ class ImportBatchConfirmView(BatchActionView):
             return redirect(batch.get_absolute_url())
         if batch.status == ImportBatchStatus.QUEUED:
             if batch.total > importing.async_row_threshold():
-                transaction.on_commit(lambda: tasks.run_import_batch.delay(batch.pk))
+                transaction.on_commit(lambda: tasks.queue_run(batch.pk))
+                batch.refresh_from_db()
+                if batch.status == ImportBatchStatus.PREVIEWED:  # the broker refused it: nothing was written
+                    messages.error(request, batch.message)
             else:
                 batch = importing.batch_run(batch.pk)
                 if batch.status == ImportBatchStatus.DONE:

@@ -7,6 +7,10 @@ batch row.
 """
 
 from celery import shared_task
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from config.celery import enqueue
 
 from . import importing
 from .models import ImportBatch, ImportBatchStatus
@@ -29,6 +33,34 @@ def run_import_batch(batch_id: int) -> str:
     """Write a confirmed batch (all or nothing) with its history."""
     batch = importing.batch_run(batch_id)
     return batch.status if batch else "missing"
+
+
+def queue_check(batch_id: int) -> bool:
+    """Queue the check of a large upload (call after the commit). If the broker cannot take
+    it, the batch fails at once with a message, rather than waiting for a check that never comes."""
+    if enqueue(check_import_batch, batch_id):
+        return True
+    ImportBatch.objects.filter(pk=batch_id, status=ImportBatchStatus.CHECKING).update(
+        status=ImportBatchStatus.FAILED,
+        message=_("任务队列暂时不可用，文件未能开始检查。请稍后重新上传；如持续出现，请联系管理员。"),
+        finished_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+    return False
+
+
+def queue_run(batch_id: int) -> bool:
+    """Queue a confirmed import (call after the commit). If the broker cannot take it, the
+    batch goes back to 待确认 with a message: nothing was written, confirming again later works."""
+    if enqueue(run_import_batch, batch_id):
+        return True
+    ImportBatch.objects.filter(pk=batch_id, status=ImportBatchStatus.QUEUED).update(
+        status=ImportBatchStatus.PREVIEWED,
+        confirmed_at=None,
+        message=_("任务队列暂时不可用，导入未能开始，没有写入任何数据。请稍后再点“确认导入”。"),
+        updated_at=timezone.now(),
+    )
+    return False
 
 
 @shared_task(name="members.reroute_members")

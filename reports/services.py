@@ -144,9 +144,9 @@ def bulletin_request(*, actor, year: int, region: Region, enqueue: bool = True) 
         job.requested_by = actor
         job.save()
     if enqueue:
-        from .tasks import generate_bulletin
+        from .tasks import queue_bulletin
 
-        transaction.on_commit(lambda: generate_bulletin.delay(job.pk))
+        transaction.on_commit(lambda: queue_bulletin(job.pk))  # a broker outage fails the job, with why
     return job
 
 

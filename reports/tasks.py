@@ -11,6 +11,9 @@ import logging
 
 from celery import shared_task
 from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from config.celery import enqueue
 
 from . import bulletin
 
@@ -29,6 +32,23 @@ def generate_bulletin(job_id: int) -> str:
         bulletin.fail(job_id, error)
         return "failed"
     return "done"
+
+
+def queue_bulletin(job_id: int) -> bool:
+    """Queue a job's bulletin (call after the commit). If the broker cannot take it, the job
+    fails at once with a message, so that the page says so and asking again works."""
+    if enqueue(generate_bulletin, job_id):
+        return True
+    from .choices import BulletinState
+    from .models import BulletinJob
+
+    BulletinJob.objects.filter(pk=job_id, state=BulletinState.QUEUED).update(
+        state=BulletinState.FAILED,
+        message=_("任务队列暂时不可用，通报未能开始生成。请稍后重新生成；如持续出现，请联系管理员。"),
+        finished_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+    return False
 
 
 @shared_task(name="reports.scheduled_bulletin")

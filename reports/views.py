@@ -310,7 +310,11 @@ class BulletinRequestView(ScopedViewMixin, FormView):
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)
-        messages.info(self.request, _("已开始生成：%(job)s") % {"job": job})
+        job.refresh_from_db()
+        if job.state == BulletinState.FAILED and not job.attempts:  # refused (the task queue is down): say so
+            messages.error(self.request, job.message)
+        else:
+            messages.info(self.request, _("已开始生成：%(job)s") % {"job": job})
         return redirect(job.get_absolute_url())
 
 

@@ -109,10 +109,12 @@ class BulletinViewSet(ReportsViewSetMixin, mixins.ListModelMixin, mixins.Retriev
     filterset_class = BulletinFilterSet
     action_scopes = {"download": "view"}
 
-    @extend_schema(request=s.BulletinInputSerializer, responses={202: s.BulletinSerializer})
+    @extend_schema(request=s.BulletinInputSerializer, responses={202: s.BulletinSerializer, 503: s.BulletinSerializer})
     def create(self, request, *args, **kwargs):
         job = services.bulletin_request(actor=request.user, **self.parse(s.BulletinInputSerializer))
-        return self.answer(job, status.HTTP_202_ACCEPTED)
+        job.refresh_from_db()
+        refused = job.state == BulletinState.FAILED and not job.attempts  # the task queue is down; message says so
+        return self.answer(job, status.HTTP_503_SERVICE_UNAVAILABLE if refused else status.HTTP_202_ACCEPTED)
 
     @extend_schema(
         parameters=[OpenApiParameter("kind", str, enum=["docx", "xlsx"], description=_("文件类型"))],

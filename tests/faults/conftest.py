@@ -1,0 +1,70 @@
+"""Shared pieces of the fault tests: a broker that is down or hung, and waiting for a condition."""
+
+import contextlib
+import socket
+import threading
+import time
+
+import pytest
+
+from config.celery import app
+
+
+def wait_for(condition, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+@contextlib.contextmanager
+def broker_at(url: str):
+    """Send tasks to ``url`` for real (not in-process) within the block."""
+    saved = app.conf.broker_url, app.conf.task_always_eager
+    app.conf.broker_url, app.conf.task_always_eager = url, False
+    app._pool = None  # connections and producers of the previous broker are not reused
+    app.amqp._producer_pool = None
+    try:
+        yield
+    finally:
+        app.conf.broker_url, app.conf.task_always_eager = saved
+        app._pool = None
+        app.amqp._producer_pool = None
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def redis_down():
+    """Nothing listens on the broker's port: connections are refused."""
+    with broker_at(f"redis://127.0.0.1:{free_port()}/0"):
+        yield
+
+
+@pytest.fixture
+def redis_hung():
+    """Something accepts connections on the broker's port and never answers (a hung Redis)."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    held = []
+
+    def accept():
+        with contextlib.suppress(OSError):
+            while True:
+                held.append(server.accept()[0])
+
+    threading.Thread(target=accept, daemon=True).start()
+    try:
+        with broker_at(f"redis://127.0.0.1:{server.getsockname()[1]}/0"):
+            yield
+    finally:
+        server.close()
+        for conn in held:
+            conn.close()
