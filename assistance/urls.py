@@ -63,6 +63,7 @@ urlpatterns = [
     ),
     path("visit-policy/", views.VisitPolicyListView.as_view(), name="visitpolicy_list"),
     path("visit-policy/set/", views.VisitPolicySetView.as_view(), name="visitpolicy_set"),
+    path("visits/<int:pk>/photo/", views.VisitNotePhotoView.as_view(), name="visitnote_photo"),
     *crud(
         "visits",
         "visitnote",

@@ -1,7 +1,10 @@
 """Pages of the assistance area; thin: parse, call a service or selector, render."""
 
+import mimetypes
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -389,6 +392,24 @@ class VisitNoteEditView(ObjectEditView):
 
 class VisitNoteHistoryView(ObjectHistoryView):
     queryset = VisitNote.objects.all()
+
+
+class VisitNotePhotoView(ObjectDetailView):
+    """The photo of a visit, to those who may see the note: media is never served as a
+    public directory, since photos show people's homes."""
+
+    queryset = VisitNote.objects.all()
+
+    def get(self, request, *args, **kwargs):
+        note = self.get_object()
+        if not note.photo:
+            raise Http404(_("这条走访记录没有照片。"))
+        try:
+            handle = note.photo.open("rb")
+        except FileNotFoundError:
+            raise Http404(_("照片文件已不存在。")) from None
+        content_type = mimetypes.guess_type(note.photo.name)[0] or "application/octet-stream"
+        return FileResponse(handle, content_type=content_type)
 
 
 # --- difficulties -----------------------------------------------------------------------------

@@ -383,7 +383,16 @@ def test_a_photo_is_uploaded_with_the_note(world, team_client):
         },
     )
     assert response.status_code == 302
-    assert VisitNote.objects.get().photo.name.endswith(".png")
+    note = VisitNote.objects.get()
+    assert note.photo.name.endswith(".png")
+    # the photo is served through the note's scope, never as a public media file
+    detail = body(team_client.get(note.get_absolute_url()))
+    photo_url = reverse("assistance:visitnote_photo", args=[note.pk])
+    assert photo_url in detail
+    assert note.photo.url not in detail
+    served = team_client.get(photo_url)
+    assert served["Content-Type"] == "image/png"
+    assert b"".join(served.streaming_content).startswith(b"\x89PNG")
     fake = SimpleUploadedFile("cow.jpg", b"MZ not a picture", content_type="image/jpeg")
     response = team_client.post(
         reverse("assistance:visitnote_add"),
