@@ -167,9 +167,8 @@ class DashboardView(ScopedViewMixin, DetailView):
                 "demonstration": members_url(**place, track=Track.DEMONSTRATION),
                 "relief": members_url(**place, track=Track.RELIEF),
                 "undecided": members_url(**place, track=Track.UNDECIDED),
-                "drill": reverse("reports:dashboard_region", kwargs={"code": row.region.code}) + f"?year={year}"
-                if row.region.level != RegionLevel.VILLAGE
-                else "",
+                # a village too: its page has the village's own figures and sections
+                "drill": reverse("reports:dashboard_region", kwargs={"code": row.region.code}) + f"?year={year}",
                 "plan": row.plan.get_absolute_url() if row.plan else "",
             }
 
