@@ -345,7 +345,8 @@ class CityFiller:
         able = [m for m in self.new_members if m.track == Track.DEMONSTRATION]
         trainees = rng.sample(able, min(len(able), self.size // 5))
         per_batch = 50
-        batches, starts = [], Counter()
+        batches = []
+        first = TrainingBatch.objects.count() + 1  # period numbers stay unique over several runs
         for n in range(max(1, (len(trainees) + per_batch - 1) // per_batch)):
             start = _day(rng, date(YEAR - 1, 3, 1), date(YEAR, 12, 31))
             status = (
@@ -356,11 +357,10 @@ class CityFiller:
             if start > TODAY:
                 status = BatchStatus.PLANNED
             region = rng.choice(self.counties)
-            starts[(region.pk, start)] += 1
             batches.append(
                 TrainingBatch(
-                    title=f"贫困党员脱困技能培训班（第{n + 1}期）",
-                    period_number=starts[(region.pk, start)] + 100 * (n // 1000),
+                    title=f"贫困党员脱困技能培训班（第{first + n}期）",
+                    period_number=first + n,
                     region=region,
                     start_date=start,
                     end_date=start + timedelta(days=4),
@@ -382,7 +382,7 @@ class CityFiller:
         _bulk(CurriculumTopic, topics, self.counts, "课程")
         _bulk(TrainingSession, sessions, self.counts, "培训课次")
         enrolments = []
-        certificate = 0
+        certificate = Enrolment.objects.exclude(certificate_number="").count()
         for n, member in enumerate(trainees):
             batch = batches[n // per_batch]
             base = {
@@ -405,7 +405,7 @@ class CityFiller:
                         completed_on=batch.end_date,
                         score=Decimal(score),
                         grade=Grade.EXCELLENT if score >= 90 else Grade.GOOD if score >= 75 else Grade.PASS,
-                        certificate_number=f"PX{YEAR}-{self.size}-{certificate:06d}",
+                        certificate_number=f"PX{YEAR}-{certificate:06d}",
                     )
                 elif outcome == EnrolmentStatus.FAILED:
                     extra.update(score=Decimal(rng.randint(30, 59)), grade=Grade.FAIL, completed_on=batch.end_date)
