@@ -312,6 +312,8 @@ class BulletinRequestView(ScopedViewMixin, FormView):
         job.refresh_from_db()
         if job.state == BulletinState.FAILED and not job.attempts:  # refused (the task queue is down): say so
             messages.error(self.request, job.message)
+        elif job.state == BulletinState.DONE:  # produced within the request (no broker): not "started"
+            messages.success(self.request, _("已生成：%(job)s") % {"job": job})
         else:
             messages.info(self.request, _("已开始生成：%(job)s") % {"job": job})
         return redirect(job.get_absolute_url())
