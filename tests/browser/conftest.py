@@ -45,6 +45,13 @@ def browser(monkeypatch):
         browser.close()
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploads, photos and bulletins of a browser test go to its own folder, not the checkout's media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture
 def phone_page(browser, live_server):
     """A fresh phone-sized page; ``page.base_url`` is the live server's address."""
