@@ -43,7 +43,7 @@ def test_dashboard_shows_balances_by_source_and_year_in_fixed_queries(
     assert response.context["called"] == Decimal("3000.00")
     assert response.context["recovered"] == Decimal("1000.00")
     assert len(response.context["per_year"]) == 2
-    assert "13000.00" in response.content.decode()
+    assert "13,000.00" in response.content.decode()  # as people write amounts
     # more data, same number of queries
     for _ in range(5):
         receive(city_fund, "10", actor=users.city_staff, source=Source.FISCAL)
