@@ -7,6 +7,7 @@ what a client sends: the rules live in members.services, which the views call wi
 in ``__init__``; without a request there is nothing to choose.
 """
 
+from django.utils.functional import cached_property
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -50,9 +51,28 @@ class MaskedIdNumberField(serializers.CharField):
         return idnumbers.mask(value)
 
 
+class ChoiceLabelField(serializers.CharField):
+    """The display label of a model's choice field, from a map built once per serializer.
+
+    Model ``get_<field>_display()`` rebuilds a dict of the choices on every call, which was a
+    fifth of the API list's time at 50 rows per page.
+    """
+
+    def __init__(self, source, **kwargs):
+        super().__init__(source=source, read_only=True, **kwargs)
+
+    def bind(self, field_name, parent):
+        super().bind(field_name, parent)
+        choices = parent.Meta.model._meta.get_field(self.source).flatchoices
+        self._labels = {value: str(text) for value, text in choices}
+
+    def to_representation(self, value):
+        return self._labels.get(value, value)
+
+
 def label(source):
     """The display label of a choice field."""
-    return serializers.CharField(source=f"get_{source}_display", read_only=True)
+    return ChoiceLabelField(source)
 
 
 def code_like(field: str):
@@ -177,10 +197,15 @@ class MemberSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    @cached_property
+    def _plan_serializer(self):
+        # One nested serializer for the whole page: building its fields per row cost ~1.5 ms each.
+        return PovertyExitPlanSerializer(context=self.context)
+
     @extend_schema_field(PovertyExitPlanSerializer(allow_null=True))
     def get_current_plan(self, member):
         plans = member.current_plans
-        return PovertyExitPlanSerializer(plans[0], context=self.context).data if plans else None
+        return self._plan_serializer.to_representation(plans[0]) if plans else None
 
 
 class MemberBriefSerializer(serializers.ModelSerializer):
