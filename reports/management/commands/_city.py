@@ -126,8 +126,17 @@ class CityFiller:
 
     # --- entry ---------------------------------------------------------------------------
 
-    @transaction.atomic
     def fill(self) -> Counter:
+        with transaction.atomic():
+            self._fill()
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            # What autovacuum does to a live database: statistics, and a visibility map for
+            # index-only counts. A fresh bulk load has neither.
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
+        return self.counts
+
+    def _fill(self) -> None:
         self.city = Region.objects.get(level=RegionLevel.CITY)
         self.villages = list(
             Region.objects.filter(level=RegionLevel.VILLAGE, path__startswith=self.city.path).select_related(
@@ -149,10 +158,6 @@ class CityFiller:
         self.fund()
         self.assistance()
         self.reports()
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
-        return self.counts
 
     # --- members -------------------------------------------------------------------------
 
