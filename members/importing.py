@@ -49,7 +49,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Max, Prefetch, Q, prefetch_related_objects
+from django.db.models import Max, Prefetch, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -1345,14 +1345,14 @@ def batch_create(*, user, upload, original_name: str) -> ImportBatch:
     return batch
 
 
-def _progress_for(batch: ImportBatch) -> ProgressCallback:
+def _progress_for(batch: ImportBatch, *, cached: bool = False) -> ProgressCallback:
     """Report progress: to the row while outside the import's transaction, to the cache inside it
     (a row updated inside would stay invisible to the page until the commit)."""
 
     def report(phase: str, done: int, total: int) -> None:
         percent = int(done * 100 / total) if total else 0
         note = f"{PHASE_LABELS.get(phase, phase)} {done:,} / {total:,}" if total > 1 else PHASE_LABELS.get(phase, "")
-        if phase == "write":
+        if cached or phase == "write":
             cache.set(PROGRESS_CACHE_KEY % batch.pk, {"progress": percent, "note": note, "phase": phase}, 3600)
         else:
             ImportBatch.objects.filter(pk=batch.pk).update(
@@ -1451,7 +1451,7 @@ def execute_batch(batch: ImportBatch) -> ImportResult:
     try:
         with batch.file.open("rb") as handle:
             result = import_register(
-                handle, user=batch.created_by, reason=batch.change_reason, progress=_progress_for(batch)
+                handle, user=batch.created_by, reason=batch.change_reason, progress=_progress_for(batch, cached=True)
             )
     finally:
         cache.delete(PROGRESS_CACHE_KEY % batch.pk)
@@ -1464,29 +1464,59 @@ def execute_batch(batch: ImportBatch) -> ImportResult:
     return result
 
 
+MAX_ATTEMPTS = 3
+
+
 def batch_run(batch_id: int) -> ImportBatch | None:
-    """Run a confirmed batch. Idempotent: a batch already taken by another worker, or finished,
-    is left alone; one whose worker died mid-run (its transaction rolled back) runs again."""
-    stale = timezone.now() - timedelta(seconds=getattr(settings, "CELERY_TASK_TIME_LIMIT", 1800) + 60)
-    claimed = ImportBatch.objects.filter(
-        Q(status=ImportBatchStatus.QUEUED) | Q(status=ImportBatchStatus.RUNNING, updated_at__lt=stale), pk=batch_id
-    ).update(status=ImportBatchStatus.RUNNING, updated_at=timezone.now())
-    batch = ImportBatch.objects.select_related("created_by").filter(pk=batch_id).first()
-    if not claimed or batch is None:
-        return batch
+    """Run a confirmed batch; idempotent, safe to redeliver.
+
+    The run holds the batch row's lock for the whole of its transaction, so a second
+    delivery while a worker is alive finds it locked and returns; a worker that dies
+    (SIGKILL, OOM, lost server) loses its transaction and its lock together, and the
+    redelivered message runs the batch again from the start (all or nothing: nothing of the
+    dead run was committed). Each start is counted first, in its own commit; at
+    MAX_ATTEMPTS starts the batch is failed instead of run again (a poison file must not
+    kill workers forever).
+    """
+    with transaction.atomic():
+        batch = (
+            ImportBatch.objects.select_for_update(skip_locked=True)
+            .select_related("created_by")
+            .filter(pk=batch_id, status__in=(ImportBatchStatus.QUEUED, ImportBatchStatus.RUNNING))
+            .first()
+        )
+        if batch is None:
+            return ImportBatch.objects.select_related("created_by").filter(pk=batch_id).first()  # done, or running
+        if batch.attempts >= MAX_ATTEMPTS:
+            batch.status, batch.finished_at = ImportBatchStatus.FAILED, timezone.now()
+            batch.message = _("导入已开始%(n)s次仍未完成，已停止，没有写入任何数据。请检查文件后重新上传。") % {
+                "n": batch.attempts
+            }
+            batch.save()
+            return batch
+        batch.attempts += 1
+        batch.status = ImportBatchStatus.RUNNING
+        batch.save(update_fields=["attempts", "status", "updated_at"])
     try:
-        execute_batch(batch)
+        with transaction.atomic():
+            if not ImportBatch.objects.select_for_update(skip_locked=True).filter(
+                pk=batch_id, status=ImportBatchStatus.RUNNING
+            ):
+                return batch  # another delivery took it between the two steps and runs it
+            execute_batch(batch)
     except Exception as error:  # noqa: BLE001 - whatever failed, nothing was written; say so on the page
         logger.exception("import batch %s failed", batch.pk)
-        batch.status = ImportBatchStatus.FAILED
         if isinstance(error, RegisterFileError | PermissionDenied):
-            batch.message = _message(error)
+            message = _message(error)
         else:
-            batch.message = _("导入失败，没有写入任何数据（%(error)s）。请稍后重试，或联系管理员。") % {
+            message = _("导入失败，没有写入任何数据（%(error)s）。请稍后重试，或联系管理员。") % {
                 "error": type(error).__name__
             }
-        batch.finished_at = timezone.now()
-        batch.save()
+        # A fresh statement outside the rolled-back transaction (Django reconnects if the server went away).
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=ImportBatchStatus.FAILED, message=message, finished_at=timezone.now(), updated_at=timezone.now()
+        )
+        batch.refresh_from_db()
     return batch
 
 

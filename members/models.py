@@ -615,6 +615,9 @@ class ImportBatch(ScopedModelMixin, TimeStampedModel):
     )
     progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
     progress_note = models.CharField(_("进度说明"), max_length=128, blank=True)
+    attempts = models.PositiveSmallIntegerField(
+        _("执行次数"), default=0, help_text=_("确认导入后开始执行的次数；达到上限仍未完成即标记为失败。")
+    )
     message = models.TextField(_("说明"), blank=True)
     sheet_name = models.CharField(_("工作表"), max_length=64, blank=True)
     header_row = models.PositiveIntegerField(_("表头所在行"), null=True, blank=True)

@@ -68,3 +68,71 @@ def redis_hung():
         server.close()
         for conn in held:
             conn.close()
+
+
+def worker_env(media, **extra) -> dict:
+    """The environment of a worker process on the test database (PostgreSQL) and media."""
+    import os
+
+    from django.db import connection
+
+    db = connection.settings_dict
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT'] or 5432}/"
+        + db["NAME"],
+        "DJANGO_MEDIA_ROOT": str(media),
+        **extra,
+    }
+
+
+def start_worker(app_module: str, queue: str, *, hostname: str, env: dict, log):
+    """A real `celery worker` process: prefork, one child, on its own queue."""
+    import subprocess
+    import sys
+
+    return subprocess.Popen(  # noqa: S603 - our own interpreter, fixed arguments
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            app_module,
+            "worker",
+            "--pool=prefork",
+            "--concurrency=1",
+            "-n",
+            hostname,
+            "-Q",
+            queue,
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "-l",
+            "info",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+    )
+
+
+def stop(worker) -> None:
+    import subprocess
+
+    worker.terminate()
+    try:
+        worker.wait(20)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait(5)
+
+
+needs_real_worker = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        not __import__("django.conf").conf.settings.CELERY_BROKER_URL,
+        reason="needs a broker: CI sets CELERY_BROKER_URL to Redis",
+    ),
+]
