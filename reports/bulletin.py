@@ -195,8 +195,16 @@ def write_docx(data: dict, path: Path) -> None:
     document.save(path)
 
 
-def write_xlsx(data: dict, members, path: Path) -> None:
-    """The tables of the bulletin, and every member in scope, streamed row by row."""
+def member_rows(members):
+    """The detail sheet's rows of ``members``, in the sheet's order, streamed from the database."""
+    rows = members.order_by("county__code", "township__code", "village__code", "file_number").values_list(
+        "file_number", "name", "county__name", "township__name", "village__name", "status", "track"
+    )
+    return rows.iterator(2000)
+
+
+def write_xlsx(data: dict, rows, path: Path) -> None:
+    """The tables of the bulletin, and every member in scope (``rows``: member_rows), streamed row by row."""
     workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False})
     bold = workbook.add_format({"bold": True})
     sheet = workbook.add_worksheet(_("目标完成情况及排名"))
@@ -228,10 +236,7 @@ def write_xlsx(data: dict, members, path: Path) -> None:
     sheet = workbook.add_worksheet(_("贫困党员明细"))
     headers = [_("档案编号"), _("姓名"), _("县区"), _("乡镇（街道）"), _("村（社区）"), _("脱贫状态"), _("帮扶类别")]
     sheet.write_row(0, 0, headers, bold)
-    rows = members.order_by("county__code", "township__code", "village__code", "file_number").values_list(
-        "file_number", "name", "county__name", "township__name", "village__name", "status", "track"
-    )
-    for line, (number, name, county, township, village, status, track) in enumerate(rows.iterator(2000), start=1):
+    for line, (number, name, county, township, village, status, track) in enumerate(rows, start=1):
         sheet.write_string(line, 0, number)
         sheet.write_string(line, 1, name)
         sheet.write_string(line, 2, county)
@@ -247,12 +252,13 @@ def _remove_leftovers(directory: Path) -> None:
         leftover.unlink(missing_ok=True)
 
 
-def claim(job_id: int) -> BulletinJob | None:
+def claim(job_id: int, *, count: bool = True) -> BulletinJob | None:
     """Take the job for this run, or None when there is nothing to do.
 
     A finished job is left alone (a redelivered message after success); a job that has
     been started MAX_ATTEMPTS times is marked failed instead of being run again (a
-    poison task must not loop).
+    poison task must not loop). ``count=False``: the step that only splits the work
+    (reports.tasks) marks the job running without counting a start.
     """
     with transaction.atomic():
         job = BulletinJob.objects.select_for_update().select_related("region").filter(pk=job_id).first()
@@ -264,7 +270,7 @@ def claim(job_id: int) -> BulletinJob | None:
             job.finished_at = timezone.now()
             job.save()
             return None
-        job.attempts += 1
+        job.attempts += int(count)
         job.state = BulletinState.RUNNING
         job.started_at = timezone.now()
         job.progress, job.progress_note = 0, _("开始生成")
@@ -272,8 +278,12 @@ def claim(job_id: int) -> BulletinJob | None:
     return job
 
 
-def run(job: BulletinJob) -> BulletinJob:
-    """Produce the bulletin of a claimed job: content, then both files, then done."""
+def run(job: BulletinJob, rows=None, parts=None) -> BulletinJob:
+    """Produce the bulletin of a claimed job: content, then both files, then done.
+
+    ``rows`` are the detail sheet's rows when the counties' parts were prepared by other
+    workers (reports.tasks); by default they are read here. ``parts`` is kept in the summary.
+    """
     region, year = job.region, job.year
     _progress(job, 10, _("正在汇总数据"))
     with transaction.atomic():
@@ -289,8 +299,11 @@ def run(job: BulletinJob) -> BulletinJob:
     _progress(job, 30, _("正在生成 Word 文件"))
     write_docx(data, docx_part)
     _progress(job, 50, _("正在生成 Excel 文件"))
-    members = Member.objects.filter(**{selectors.MEMBER_KEY[region.level]: region})
-    write_xlsx(data, members, xlsx_part)
+    if rows is None:
+        rows = member_rows(Member.objects.filter(**{selectors.MEMBER_KEY[region.level]: region}))
+    write_xlsx(data, rows, xlsx_part)
+    if parts is not None:
+        data["parts"] = parts
     _progress(job, 95, _("正在保存"))
     os.replace(docx_part, media_path(docx_name))
     os.replace(xlsx_part, media_path(xlsx_name))

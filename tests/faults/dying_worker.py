@@ -8,7 +8,10 @@ from pathlib import Path
 
 from celery.signals import worker_process_init
 
-from config.celery import app  # noqa: F401  (the app the worker runs)
+from config.celery import app  # the app the worker runs
+
+# The test settings run tasks in-process; in this worker, subtasks go to the broker as in production.
+app.conf.task_always_eager = False
 
 
 @worker_process_init.connect
