@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView
 
+from config.routers import replica_reads
 from members.choices import Status, Track
 from organization.choices import RegionLevel
 from organization.generic import (
@@ -140,6 +141,10 @@ class DashboardView(ScopedViewMixin, DetailView):
         if request.user.is_authenticated and not request.user.has_perm("reports.view_dashboard"):
             raise PermissionDenied(_("您的角色没有这项权限。"))
         return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        with replica_reads():  # read-only figures: from the replica when there is one (config.routers)
+            return super().get(request, *args, **kwargs)
 
     def get_object(self, queryset=None):
         if "code" not in self.kwargs:

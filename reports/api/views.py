@@ -16,6 +16,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.routers import replica_reads
 from organization.api.mixins import ScopedViewSetMixin
 from organization.models import Region
 from reports import bulletin, selectors, services
@@ -317,8 +318,9 @@ class DashboardView(APIView):
     def get(self, request, code):
         if not request.user.has_perm("reports.view_dashboard"):
             raise PermissionDenied(_("您的角色没有这项权限。"))
-        region = get_object_or_404(Region.objects.visible_to(request.user), code=code)
-        report = selectors.progress_for_user(user=request.user, region=region, year=year_param(request))
+        with replica_reads():  # read-only figures: from the replica when there is one (config.routers)
+            region = get_object_or_404(Region.objects.visible_to(request.user), code=code)
+            report = selectors.progress_for_user(user=request.user, region=region, year=year_param(request))
         return Response(
             {
                 "region": region.code,
