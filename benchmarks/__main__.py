@@ -71,6 +71,11 @@ def recreate(database: dict) -> None:
     connection.close()
 
 
+def progress(text: str) -> None:
+    sys.stderr.write(f"[{time.strftime('%H:%M:%S')}] {text}\n")
+    sys.stderr.flush()
+
+
 def measure(client, url: str, repeat: int) -> tuple[int, float, float]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -101,11 +106,26 @@ def bulletin(region_code: str, media: str) -> tuple[float, float]:
         stdout=subprocess.DEVNULL,
         env={**os.environ, "DJANGO_MEDIA_ROOT": media},
     )
-    _pid, status, usage = os.wait4(child.pid, 0)
-    child.returncode = os.waitstatus_to_exitcode(status)
+    # The child's own high-water mark (VmHWM, reset at exec). Its ru_maxrss would not do:
+    # Linux counts the parent's RSS at fork in it, and this process holds a whole city.
+    peak = 0
+    while child.poll() is None:
+        peak = max(peak, high_water_kb(child.pid))
+        time.sleep(0.05)
     if child.returncode:
         raise SystemExit(f"generate_bulletin failed ({child.returncode})")
-    return time.perf_counter() - started, usage.ru_maxrss / 1024
+    return time.perf_counter() - started, peak / 1024
+
+
+def high_water_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def free_port() -> int:
@@ -129,7 +149,7 @@ def serve(workers: int):
             "warning",
         ],
         cwd=ROOT,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "benchmarks.settings"},
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "benchmarks.settings", "PYTHONWARNINGS": "ignore"},
     )
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
@@ -246,6 +266,7 @@ def main() -> None:
     for size in sizes:
         have = Member.objects.count()
         if size > have:
+            progress(f"fill_city up to {size:,} members")
             started = time.perf_counter()
             CityFiller(size - have).fill()
             notes.append(f"fill_city to {size:,} members: {time.perf_counter() - started:.0f} s")
@@ -257,6 +278,7 @@ def main() -> None:
             .order_by("pk")
             .first()
         ) or Member.objects.order_by("pk").first()
+        progress(f"pages at {size:,} members")
         for name, user, url in (
             ("register list /members/", staff, "/members/"),
             ("member file page", staff, f"/members/{member.pk}/"),
@@ -268,6 +290,7 @@ def main() -> None:
             queries, median, p95 = measure(client, url, args.repeat)
             pages.setdefault(name, []).append((size, queries, median, p95))
         if "bulletin" not in skip:
+            progress(f"bulletin at {size:,} members")
             seconds, peak = bulletin(city.code, media)
             met = "yes" if seconds < 30 and peak < 500 else "no"
             row(
@@ -281,6 +304,7 @@ def main() -> None:
                 met if size >= 100_000 else "",
             )
         if "load" not in skip:
+            progress(f"gunicorn under load at {size:,} members")
             trivial, api = throughput(args, token)
             ratio = api["rps"] / trivial["rps"] if trivial["rps"] else 0
             row(
@@ -315,6 +339,7 @@ def main() -> None:
             row(name, size, queries, median, p95, "", target, met)
 
     if "import" not in skip:
+        progress(f"register import of {args.import_rows:,} rows")
         result = import_benchmark(args.import_rows)
         ratio = result["import"] / result["read"]
         row(
