@@ -22,14 +22,15 @@ def wait_for(condition, seconds: float) -> bool:
 @contextlib.contextmanager
 def broker_at(url: str):
     """Send tasks to ``url`` for real (not in-process) within the block."""
-    saved = app.conf.broker_url, app.conf.task_always_eager
-    app.conf.broker_url, app.conf.task_always_eager = url, False
+    keys = ("broker_url", "broker_write_url", "broker_read_url", "task_always_eager")
+    saved = {key: app.conf[key] for key in keys}
+    app.conf.update(broker_url=url, broker_write_url=url, broker_read_url=url, task_always_eager=False)
     app._pool = None  # connections and producers of the previous broker are not reused
     app.amqp._producer_pool = None
     try:
         yield
     finally:
-        app.conf.broker_url, app.conf.task_always_eager = saved
+        app.conf.update(saved)
         app._pool = None
         app.amqp._producer_pool = None
 
