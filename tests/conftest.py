@@ -10,6 +10,10 @@ from tests.organization.factories import make_region, make_user
 
 @pytest.fixture
 def tree(db):
+    return build_tree()
+
+
+def build_tree():
     """河洛市 with two counties; each has a township with a rural village, one an urban community.
 
     青山县 (``a``) is where most accounts sit; 白河县 (``b``) is "another county".
@@ -42,6 +46,10 @@ ROLE_REGIONS = {
 
 @pytest.fixture
 def users(tree):
+    return build_users(tree)
+
+
+def build_users(tree):
     """One account per role, keyed by role value, plus ``county_b`` for 白河县."""
     accounts = {role.value: make_user(role, getattr(tree, ROLE_REGIONS[role])) for role in Role}
     accounts["county_b"] = make_user(Role.COUNTY_STAFF, tree.b, username="county_b", display_name="白河县干部")

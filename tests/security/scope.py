@@ -15,7 +15,7 @@ from unittest import mock
 
 import pytest
 from django.apps import apps
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Replace
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -164,8 +164,7 @@ def rename_home() -> None:
                 )
 
 
-@pytest.fixture
-def record_sets(tree, users):
+def build_record_sets(tree, users):
     """(outside, inside): one record of each scoped model in 白河县, and again in 青山县
     (its village 张庄村), made by the same builders, the 青山县 set first."""
     home_tree = SimpleNamespace(**{**vars(tree), "b": tree.a, "b1": tree.a1, "b1v": tree.a1v})
@@ -180,3 +179,19 @@ def record_sets(tree, users):
 
     with mock.patch.object(report_services, "programme_save", side_effect=lambda **kwargs: Programme.objects.get()):
         return build_records(tree, users), home
+
+
+@pytest.fixture(scope="module")
+def city(django_db_setup, django_db_blocker):
+    """The tree, the accounts and both record sets, built once for a module's tests.
+
+    Built inside a transaction that is rolled back after the module; each test's own
+    transaction (the ``db`` fixture) nests in it as a savepoint."""
+    from tests.conftest import build_tree, build_users
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        tree = build_tree()
+        users = build_users(tree)
+        outside, inside = build_record_sets(tree, users)
+        yield SimpleNamespace(tree=tree, users=users, outside=outside, inside=inside)
+        transaction.set_rollback(True)

@@ -28,7 +28,7 @@ from tests.security.scope import (
     PARENT_ARGUMENTS,
     argument_names,
     argument_value,
-    record_sets,  # noqa: F401 (fixture)
+    city,  # noqa: F401 (fixture)
     routed_patterns,
 )
 
@@ -103,8 +103,8 @@ def parent_of(pattern, records):
 
 
 @pytest.mark.parametrize("role", [role.value for role in Role])
-def test_role_sees_and_changes_only_its_own(client, users, record_sets, role):  # noqa: F811
-    foreign_records, home_records = record_sets
+def test_role_sees_and_changes_only_its_own(db, client, city, role):  # noqa: F811
+    foreign_records, home_records, users = city.outside, city.inside, city.users
     user = getattr(users, role)
     client.force_login(user)
     spy = WriteSpy()
