@@ -9,7 +9,7 @@ from tests.members import workbooks
 
 from .test_killed_worker import confirmed_batch
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
 class WorkerDied(BaseException):
