@@ -72,7 +72,7 @@ def recreate(database: dict) -> None:
 
 
 def progress(text: str) -> None:
-    sys.stderr.write(f"[{time.strftime('%H:%M:%S')}] {text}\n")
+    sys.stderr.write(f"[{time.strftime('%H:%M:%S', time.gmtime())} UTC] {text}\n")
     sys.stderr.flush()
 
 
