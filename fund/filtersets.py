@@ -26,7 +26,7 @@ class FundEntryFilterSet(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=EntryKind.choices, label=_("类型"))
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("日期从"))
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("日期至"))
-    year = django_filters.NumberFilter(field_name="date__year", label=_("年度"))
+    year = django_filters.NumberFilter(field_name="date__year", label=_("年度"), min_value=1, max_value=9999)
     q = django_filters.CharFilter(method="search", label=_("凭证号/摘要/捐款人/文号"))
 
     class Meta:

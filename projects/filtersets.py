@@ -25,7 +25,9 @@ class IncomeProjectFilterSet(django_filters.FilterSet):
     village = django_filters.ModelChoiceFilter(
         field_name="member__village", queryset=_regions(RegionLevel.VILLAGE), label=_("村（社区）")
     )
-    year = django_filters.NumberFilter(field_name="proposed_on", lookup_expr="year", label=_("提出年度"))
+    year = django_filters.NumberFilter(
+        field_name="proposed_on", lookup_expr="year", label=_("提出年度"), min_value=1, max_value=9999
+    )
 
     class Meta:
         model = IncomeProject

@@ -18,7 +18,7 @@ def _visible(model, *only):
 class BatchFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("名称/地点"))
     status = django_filters.ChoiceFilter(choices=BatchStatus.choices, label=_("状态"))
-    year = django_filters.NumberFilter(field_name="start_date__year", label=_("年度"))
+    year = django_filters.NumberFilter(field_name="start_date__year", label=_("年度"), min_value=1, max_value=9999)
     direction = django_filters.ChoiceFilter(
         choices=TopicDirection.choices, method="filter_direction", label=_("课程方向")
     )
@@ -58,7 +58,7 @@ class BudgetItemFilterSet(django_filters.FilterSet):
     batch = django_filters.ModelChoiceFilter(
         queryset=_visible(TrainingBatch, "title", "period_number"), label=_("培训班")
     )
-    year = django_filters.NumberFilter(field_name="spent_on__year", label=_("年度"))
+    year = django_filters.NumberFilter(field_name="spent_on__year", label=_("年度"), min_value=1, max_value=9999)
 
     class Meta:
         model = BatchBudgetItem
