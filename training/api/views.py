@@ -154,7 +154,8 @@ class BudgetItemViewSet(mixins.UpdateModelMixin, ReadViewSet):
 
     @extend_schema(request=s.BudgetItemInputSerializer, responses={201: s.BudgetItemSerializer}, parameters=[])
     def create(self, request, *args, **kwargs):
-        batch_id = request.data.get("batch")
+        # A body that is not an object (a list, a number) has no batch either: 400, not 500.
+        batch_id = request.data.get("batch") if isinstance(request.data, dict) else None
         if not str(batch_id or "").isdigit():
             raise ValidationError({"batch": _("请指定培训班。")})
         batch = get_object_or_404(TrainingBatch.objects.visible_to(request.user), pk=batch_id)
