@@ -8,6 +8,31 @@ from organization.choices import RegionLevel, Role
 from tests.organization.factories import make_region, make_user
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _flush_by_delete():
+    """After each transactional test (live_server, threads) Django empties every table with one
+    TRUNCATE. On PostgreSQL that makes new files for ~130 tables and their indexes: about 4 s
+    measured, against 0.1 s to DELETE the few rows a test wrote. The end state is the same:
+    neither resets sequences unless asked, and every foreign key is DEFERRABLE INITIALLY
+    DEFERRED, so the order of the DELETEs does not matter inside the flush's transaction."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        yield
+        return
+    operations = type(connection.ops)
+    truncate = operations.sql_flush
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        if reset_sequences or not tables:
+            return truncate(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+        return [f"DELETE FROM {self.quote_name(table)};" for table in tables]  # noqa: S608 - Django's own table names
+
+    operations.sql_flush = sql_flush
+    yield
+    operations.sql_flush = truncate
+
+
 @pytest.fixture
 def tree(db):
     return build_tree()
