@@ -19,7 +19,7 @@ from schemathesis.checks import not_a_server_error
 from config.wsgi import application
 from tests.security.scope import city  # noqa: F401 (fixture)
 
-EXAMPLES = 3
+EXAMPLES = 2
 
 schema = schemathesis.openapi.from_dict(SchemaGenerator().get_schema(request=None, public=True))
 schema.app = application
