@@ -22,6 +22,7 @@ A benchmark, not a test: it prints one Markdown table with each target and wheth
 import argparse
 import json
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -338,6 +339,7 @@ def main() -> None:
                 met = "yes" if same and queries <= 10 and p95 <= 300 else "no"
             row(name, size, queries, median, p95, "", target, met)
 
+    shutil.rmtree(media, ignore_errors=True)
     if "import" not in skip:
         progress(f"register import of {args.import_rows:,} rows")
         result = import_benchmark(args.import_rows)
