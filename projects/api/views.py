@@ -37,7 +37,7 @@ class IncomeProjectApiFilterSet(IncomeProjectFilterSet):
     township = _region_by_code("township")
     village = _region_by_code("village")
     member = IntegerFilter(field_name="member", label=_("贫困党员ID"))
-    year = IntegerFilter(field_name="proposed_on", lookup_expr="year", label=_("提出年度"))
+    year = IntegerFilter(field_name="proposed_on", lookup_expr="year", label=_("提出年度"), min_value=1, max_value=9999)
 
     class Meta(IncomeProjectFilterSet.Meta):
         fields = [*IncomeProjectFilterSet.Meta.fields, "member"]
