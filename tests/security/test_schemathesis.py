@@ -10,7 +10,8 @@ minutes on two cores.
 
 import pytest
 import schemathesis
-from django.db import connection
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, connection
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, Phase, settings
 from rest_framework.authtoken.models import Token
@@ -47,6 +48,18 @@ def map_query(ctx, query):
     return {
         key: (value % INT64 if isinstance(value, int) and abs(value) > INT64 else value) for key, value in query.items()
     }
+
+
+@pytest.fixture(autouse=True, scope="module")
+def keep_the_test_connection():
+    """The WSGI handler closes the database connection at the end of each request (a test
+    transaction looks like a broken one); Django's test client switches that off, and so
+    must a run that calls the WSGI application itself, or PostgreSQL loses the test data."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture(scope="module")
