@@ -1,11 +1,23 @@
 """Fixtures shared by every app's tests: a small region tree and accounts per role."""
 
+import os
 from types import SimpleNamespace
 
 import pytest
 
 from organization.choices import RegionLevel, Role
 from tests.organization.factories import make_region, make_user
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Under CI every service is there (PostgreSQL, Redis, Chromium), so a skip can only
+    mean a test silently stopped proving anything: make it a failure."""
+    outcome = yield
+    report = outcome.get_result()
+    if os.environ.get("CI") and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"skipped under CI, where nothing may be: {report.longrepr}"
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -9,23 +9,20 @@ import time
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connections
 
 from assistance import services
 from assistance.models import Helper, Pairing
 from members.models import Member
 from organization.models import User
+from tests.markers import needs_postgresql_locks
 from tests.members.factories import make_member
 
 from .factories import make_cadre
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="row locks (select_for_update) need PostgreSQL; SQLite serializes all writers. "
-        "Run with DATABASE_URL=postgres://... (CI does).",
-    ),
+    needs_postgresql_locks,
 ]
 
 THREADS = 8

@@ -8,6 +8,7 @@ import time
 import pytest
 
 from config.celery import app
+from tests.markers import needs_broker
 
 
 def wait_for(condition, seconds: float) -> bool:
@@ -132,8 +133,5 @@ def stop(worker) -> None:
 
 needs_real_worker = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not __import__("django.conf").conf.settings.CELERY_BROKER_URL,
-        reason="needs a broker: CI sets CELERY_BROKER_URL to Redis",
-    ),
+    needs_broker,
 ]

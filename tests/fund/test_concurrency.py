@@ -13,22 +13,19 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connections
 
 from fund import selectors, services
 from fund.choices import ApplicationStatus, GuaranteeStatus, Source
 from fund.models import FundApplication, FundEntry, Guarantee
 from organization.models import User
+from tests.markers import needs_postgresql_locks
 
 from .factories import eligible_member, guarantee_fields, make_application, receive, support_fields
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="row locks (select_for_update) need PostgreSQL; SQLite serializes all writers. "
-        "Run with DATABASE_URL=postgres://... (CI does).",
-    ),
+    needs_postgresql_locks,
 ]
 
 THREADS = 20

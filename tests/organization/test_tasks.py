@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from config.celery import app
 from organization.tasks import prune_login_records
+from tests.markers import needs_broker
 
 
 def make_attempt(age: timedelta, username="someone"):
@@ -42,7 +43,7 @@ def test_retention_is_never_below_six_months():
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(not settings.CELERY_BROKER_URL, reason="needs a broker: CI sets CELERY_BROKER_URL to Redis")
+@needs_broker
 def test_a_real_worker_runs_the_task_from_redis():
     from celery.contrib.testing.worker import start_worker
 

@@ -6,22 +6,19 @@ import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connections
 
 from organization.models import User
 from projects import services
 from projects.choices import ProjectStatus
 from projects.models import IncomeProject
+from tests.markers import needs_postgresql_locks
 
 from .factories import make_project
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="row locks (select_for_update) need PostgreSQL; SQLite serializes all writers. "
-        "Run with DATABASE_URL=postgres://... (CI does).",
-    ),
+    needs_postgresql_locks,
 ]
 
 THREADS = 10

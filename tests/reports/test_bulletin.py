@@ -7,7 +7,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from docx import Document
 
@@ -15,6 +14,7 @@ from reports import bulletin, services
 from reports.choices import AdmonitionState, BulletinState
 from reports.models import Admonition, BulletinJob
 from reports.tasks import generate_bulletin, scheduled_bulletin
+from tests.markers import needs_broker
 from tests.members.factories import make_member
 
 from .factories import YEAR, make_exit, make_plan, make_programme
@@ -229,7 +229,7 @@ def test_beat_task_generates_on_the_configured_day_only(
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(not settings.CELERY_BROKER_URL, reason="needs a broker: CI sets CELERY_BROKER_URL to Redis")
+@needs_broker
 def test_a_real_worker_produces_the_bulletin_from_redis(tree, register):
     from celery.contrib.testing.worker import start_worker
 
@@ -263,7 +263,7 @@ def _wait(condition, seconds):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(not settings.CELERY_BROKER_URL, reason="needs a broker: CI sets CELERY_BROKER_URL to Redis")
+@needs_broker
 def test_a_worker_child_killed_mid_way_leaves_no_bulletin_and_the_redelivery_completes(tree, register, media, tmp_path):
     """kill -9 of the prefork child while the bulletin is half written: acks_late and
     reject_on_worker_lost put the message back, the next child completes the same job."""

@@ -8,9 +8,10 @@ import time
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connections
 
 from organization.models import User
+from tests.markers import needs_postgresql_locks
 from tests.members.factories import make_member
 from training import services
 from training.choices import BatchStatus, EnrolmentStatus
@@ -20,11 +21,7 @@ from .factories import make_batch
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="row locks (select_for_update) need PostgreSQL; SQLite serializes all writers. "
-        "Run with DATABASE_URL=postgres://... (CI does).",
-    ),
+    needs_postgresql_locks,
 ]
 
 THREADS = 12
