@@ -98,29 +98,29 @@ class ObjectHistoryView(ScopedViewMixin, DetailView):
                 entries.append(
                     {
                         "field": field.verbose_name,
-                        "old": self.display_value(field, change.old),
-                        "new": self.display_value(field, change.new),
+                        "old": display_value(field, change.old, self.request.user),
+                        "new": display_value(field, change.new, self.request.user),
                     }
                 )
             changes.append({"record": record, "changes": entries})
         context["history"] = changes
         return context
 
-    def display_value(self, field, value):
-        """What a user reads for a stored value: a choice's label, a related record's name."""
-        if value in (None, ""):
-            return value
-        if field.choices:
-            return dict(field.flatchoices).get(value, value)
-        if isinstance(value, bool):
-            return _("是") if value else _("否")
-        if field.is_relation and field.many_to_one:
-            # Only records the user may see are named; another jurisdiction's stays a number.
-            related = field.related_model
-            manager = getattr(related.objects, "visible_to", None)
-            queryset = manager(self.request.user) if manager else related.objects.none()
-            return str(queryset.filter(pk=value).first() or value)
+
+def display_value(field, value, user=None):
+    """What a user reads for a stored value: a choice's label, yes/no, the name of a
+    related record ``user`` may see (another jurisdiction's stays a number)."""
+    if value in (None, ""):
         return value
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    if user is not None and field.is_relation and field.many_to_one:
+        visible_to = getattr(field.related_model.objects, "visible_to", None)
+        queryset = visible_to(user) if visible_to else field.related_model.objects.none()
+        return str(queryset.filter(pk=value).first() or value)
+    return value
 
 
 class ObjectEditView(ScopedViewMixin, FormView):

@@ -19,6 +19,7 @@ from organization.generic import (
     ObjectHistoryView,
     ObjectListView,
     add_service_errors,
+    display_value,
 )
 
 from . import exporting, selectors, services
@@ -101,11 +102,7 @@ class ProjectHistoryView(ObjectHistoryView):
 
 
 def _shown(field, value):
-    if value in (None, ""):
-        return "—"
-    if field.choices:
-        return dict(field.flatchoices).get(value, value)
-    return value
+    return "—" if value in (None, "") else display_value(field, value)
 
 
 # Not shown as changes: keys and stamps (who acted is the history row's user).
