@@ -342,7 +342,11 @@ class VisitNote(MemberScopedMixin, TimeStampedModel):
         verbose_name = _("走访记录")
         verbose_name_plural = _("走访记录")
         ordering = ["-visited_on", "-id"]
-        indexes = [models.Index(fields=["helper", "member", "visited_on"], name="visit_helper_member_day")]
+        indexes = [
+            models.Index(fields=["helper", "member", "visited_on"], name="visit_helper_member_day"),
+            # "visited within the interval" on dashboards: a range on the day, members from the index
+            models.Index(fields=["visited_on", "member"], name="visit_day_member"),
+        ]
 
     def __str__(self):
         return _("%(day)s 走访 %(member)s") % {"day": self.visited_on, "member": self.member.name}

@@ -249,6 +249,7 @@ def main() -> None:
     from organization.models import Region, User
     from projects.models import IncomeProject
     from reports.management.commands._city import CityFiller
+    from reports.services import tallies_refresh
     from training.models import Enrolment
 
     call_command("migrate", verbosity=0)
@@ -279,11 +280,23 @@ def main() -> None:
             .order_by("pk")
             .first()
         ) or Member.objects.order_by("pk").first()
+        progress(f"villages' snapshot at {size:,} members")
+        started = time.perf_counter()
+        written = tallies_refresh(years=[YEAR])
+        row(
+            "villages' snapshot refresh (beat task)",
+            size,
+            "",
+            None,
+            None,
+            f"{time.perf_counter() - started:.1f} s for {written:,} village rows of one year",
+        )
         progress(f"pages at {size:,} members")
         for name, user, url in (
             ("register list /members/", staff, "/members/"),
             ("member file page", staff, f"/members/{member.pk}/"),
-            ("dashboard (city)", leader, f"/reports/dashboard/{city.code}/?year={YEAR}"),
+            ("dashboard (city), from the snapshot", leader, f"/reports/dashboard/{city.code}/?year={YEAR}"),
+            ("dashboard (city), counted live", leader, f"/reports/dashboard/{city.code}/?year={YEAR}&live=1"),
             ("API list /api/v1/members/", staff, "/api/v1/members/"),
         ):
             client = Client()
@@ -331,7 +344,7 @@ def main() -> None:
         same = len({queries for _size, queries, _m, _p in results}) == 1
         for size, queries, median, p95 in results:
             target, met = "queries equal at all sizes", "yes" if same else "no"
-            if name.startswith("dashboard") and size >= 100_000:
+            if name == "dashboard (city), from the snapshot" and size >= 100_000:
                 target += "; ≤ 15 queries, p95 < 300 ms at 100k"
                 met = "yes" if same and queries <= 15 and p95 < 300 else "no"
             if name.startswith("API") and size >= 100_000:

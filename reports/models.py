@@ -452,3 +452,36 @@ class Evaluation(ScopedModelMixin, TimeStampedModel):
 
     def get_absolute_url(self):
         return reverse("reports:evaluation_detail", kwargs={"pk": self.pk})
+
+
+class VillageTally(ScopedModelMixin, models.Model):
+    """A village's dashboard figures for a year (统计快照), taken by a periodic task.
+
+    A city's dashboard then sums a few hundred village rows instead of counting every
+    member and record on each request (DHIS2's analytics tables, on a smaller scale).
+    ``reports.services.tallies_refresh`` replaces a year's rows at once; a dashboard uses
+    them only while they are fresh and say so, and anyone may ask for live figures.
+    """
+
+    scope_region_field = "village"
+
+    village = models.ForeignKey(Region, verbose_name=_("村（社区）"), on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(_("年度"), validators=YEAR)
+    # the day the figures that depend on the date (paired, visited, overdue) refer to
+    as_of = models.DateField(_("统计日期"))
+    computed_at = models.DateTimeField(_("生成时间"))
+    # {figure: count}, money as a string of yuan; the keys are those of selectors.figures
+    figures = models.JSONField(_("统计数据"), default=dict)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("村级统计快照")
+        verbose_name_plural = _("村级统计快照")
+        constraints = [
+            models.UniqueConstraint(fields=["village", "year"], name="village_tally_one_per_year"),
+        ]
+        indexes = [models.Index(fields=["year", "as_of", "computed_at"], name="village_tally_fresh")]
+
+    def __str__(self):
+        return f"{self.village} {self.year}"

@@ -225,6 +225,8 @@ class Progress:
     sections: frozenset = frozenset()
     fund: dict | None = None
     programme: Programme | None = None
+    # when the figures come from the villages' snapshot, the time it was taken
+    as_of: datetime | None = None
 
     def ranked(self) -> list[ProgressRow]:
         """Those with a target, best completion first; then those without one, by code."""
@@ -247,49 +249,41 @@ def _grouped(queryset, key: str | None, **aggregates) -> dict:
     return {row.pop(key): row for row in queryset.order_by().values(key).annotate(**aggregates)}
 
 
-def progress(*, region: Region, year: int, user=None, sections=None, today=None) -> Progress:
-    """Members by status and track, exits and the other areas' figures in ``year``, against
-    the plans, for ``region`` and each region below it.
+def figures(*, place: dict, key: str | None, year: int, sections, today, user=None) -> dict:
+    """Every count of the dashboard for the members at ``place``, per value of the member
+    field ``key`` (one total under None): ``{key value: {figure: value}}``.
 
-    ``user`` scopes everything (None: all, for a bulletin). One query per section whatever
-    the number of members: children, members, plans, and one each for projects,
-    difficulties, mentor pairs, the visit policy, fund entries and guarantees.
+    ``user`` scopes everything (None: all). One query per section whatever the number of
+    members: members, and one each for projects, difficulties, mentor pairs and guarantees
+    (plus the visit policy with the assistance section).
     """
 
     def scoped(model):
         return model.objects.all() if user is None else model.objects.visible_to(user)
 
-    today = today or timezone.localdate()
-    sections = sections_for(user) if sections is None else sections
-    place = {MEMBER_KEY[region.level]: region}
-    child_key = CHILD_KEY.get(region.level)
-    children = list(scoped(Region).filter(parent=region).order_by("code")) if child_key else []
-    rows = {child.pk: ProgressRow(child) for child in children}
-    total = ProgressRow(region)
+    result: dict = {}
 
     def collect(grouped: dict) -> None:
-        for key, values in grouped.items():
-            target = total if child_key is None else rows.get(key)
-            if target is not None:
-                target.counts.update({name: value or 0 for name, value in values.items()})
+        for value, counts in grouped.items():
+            result.setdefault(value, {}).update({name: count or 0 for name, count in counts.items()})
 
     interval = visit_interval() if "assistance" in sections else 30
     members = scoped(Member).filter(**place)
-    collect(_grouped(members, child_key, **member_counts(year, sections, today, interval)))
+    collect(_grouped(members, key, **member_counts(year, sections, today, interval)))
 
     def by_member(model, member_path="member"):
         records = scoped(model).filter(**{f"{member_path}__{k}": v for k, v in place.items()})
-        return records, (f"{member_path}__{child_key}" if child_key else None)
+        return records, (f"{member_path}__{key}" if key else None)
 
     if "projects" in sections:
         from projects.choices import ProjectStatus as P
         from projects.models import IncomeProject
 
-        records, key = by_member(IncomeProject)
+        records, by = by_member(IncomeProject)
         collect(
             _grouped(
                 records,
-                key,
+                by,
                 projects_proposed=Count("pk", filter=Q(status=P.PROPOSED)),
                 projects_reviewing=Count("pk", filter=Q(status=P.REVIEWING)),
                 projects_approved=Count("pk", filter=Q(status=P.APPROVED)),
@@ -302,11 +296,11 @@ def progress(*, region: Region, year: int, user=None, sections=None, today=None)
         from assistance.choices import OPEN_DIFFICULTY, DifficultyStatus
         from assistance.models import Difficulty
 
-        records, key = by_member(Difficulty)
+        records, by = by_member(Difficulty)
         collect(
             _grouped(
                 records,
-                key,
+                by,
                 difficulties_open=Count("pk", filter=Q(status__in=OPEN_DIFFICULTY)),
                 difficulties_overdue=Count("pk", filter=Q(status__in=OPEN_DIFFICULTY, deadline__lt=today)),
                 difficulties_resolved=Count("pk", filter=Q(status=DifficultyStatus.RESOLVED, resolved_on__year=year)),
@@ -315,27 +309,56 @@ def progress(*, region: Region, year: int, user=None, sections=None, today=None)
     if "mentors" in sections:
         from assistance.models import MentorPair
 
-        records, key = by_member(MentorPair, "mentor__member")
+        records, by = by_member(MentorPair, "mentor__member")
         active = Q(starts_on__lte=today) & (Q(ends_on__isnull=True) | Q(ends_on__gte=today))
-        collect(_grouped(records, key, mentor_pairs=Count("pk", filter=active)))
+        collect(_grouped(records, by, mentor_pairs=Count("pk", filter=active)))
     if "guarantees" in sections:
         from django.db.models import Sum
 
         from fund.choices import GuaranteeStatus
         from fund.models import Guarantee
 
-        records, key = by_member(Guarantee)
+        records, by = by_member(Guarantee)
         issued = Q(status=GuaranteeStatus.ISSUED)
         collect(
             _grouped(
                 records,
-                key,
+                by,
                 guaranteed=Sum("guaranteed_amount", filter=issued),
                 reserved=Sum("reserved_amount", filter=issued),
                 guarantees_issued=Count("pk", filter=issued),
                 guarantees_called=Count("pk", filter=Q(status=GuaranteeStatus.CALLED)),
             )
         )
+    return result
+
+
+def progress(*, region: Region, year: int, user=None, sections=None, today=None, tallied: bool = False) -> Progress:
+    """Members by status and track, exits and the other areas' figures in ``year``, against
+    the plans, for ``region`` and each region below it.
+
+    ``user`` scopes everything (None: all, for a bulletin). With ``tallied``, the figures
+    come from the villages' snapshot (``VillageTally``) when a fresh one covers what the
+    user may see; otherwise they are counted now (``figures``).
+    """
+    today = today or timezone.localdate()
+    sections = sections_for(user) if sections is None else sections
+    child_key = CHILD_KEY.get(region.level)
+    children = list(_scoped(Region, user).filter(parent=region).order_by("code")) if child_key else []
+    rows = {child.pk: ProgressRow(child) for child in children}
+    total = ProgressRow(region)
+
+    snapshot = tally_figures(region=region, year=year, user=user, sections=sections, today=today) if tallied else None
+    if snapshot is None:
+        place = {MEMBER_KEY[region.level]: region}
+        grouped = figures(place=place, key=child_key, year=year, sections=sections, today=today, user=user)
+        as_of = None
+    else:
+        grouped, as_of = snapshot
+    for value, counts in grouped.items():
+        target = total if child_key is None else rows.get(value)
+        if target is not None:
+            target.counts.update(counts)
     if child_key:
         for row in rows.values():
             for key, value in row.counts.items():
@@ -356,7 +379,85 @@ def progress(*, region: Region, year: int, user=None, sections=None, today=None)
         sections=sections,
         fund=fund,
         programme=programme,
+        as_of=as_of,
     )
+
+
+def _scoped(model, user):
+    return model.objects.all() if user is None else model.objects.visible_to(user)
+
+
+# --- the villages' snapshot (统计快照) --------------------------------------------------------
+
+# The figures each section adds; a user without a section does not get its figures.
+SECTION_FIGURES = {
+    "training": ("trained",),
+    "projects": (
+        "with_project",
+        "projects_proposed",
+        "projects_reviewing",
+        "projects_approved",
+        "projects_running",
+        "projects_closed",
+        "projects_refused_failed",
+    ),
+    "assistance": ("paired", "visited"),
+    "difficulties": ("difficulties_open", "difficulties_overdue", "difficulties_resolved"),
+    "mentors": ("mentor_pairs",),
+    "guarantees": ("guaranteed", "reserved", "guarantees_issued", "guarantees_called"),
+}
+# From a village row to the region of each level above it (the snapshot groups by village).
+VILLAGE_TO = {
+    RegionLevel.CITY: "village__parent__parent__parent",
+    RegionLevel.COUNTY: "village__parent__parent",
+    RegionLevel.TOWNSHIP: "village__parent",
+    RegionLevel.VILLAGE: "village",
+}
+
+
+def tally_max_age() -> timedelta:
+    from django.conf import settings
+
+    return timedelta(minutes=settings.REPORTS_TALLY_MAX_AGE_MINUTES)
+
+
+def tally_applies(user) -> bool:
+    """Whether the snapshot's figures are exactly what ``user`` would count: a user whose
+    jurisdiction is a whole region (not a set of assigned members) and who may see members."""
+    from organization.hooks import role_hooks
+
+    if user is None or not user.is_authenticated or user.region_id is None:
+        return False
+    if not user.is_superuser and user.role in role_hooks("member_scopes"):
+        return False
+    return user.has_perm("members.view_member")
+
+
+def tally_figures(*, region: Region, year: int, user, sections, today) -> tuple[dict, datetime] | None:
+    """``figures`` for the region's children from a fresh snapshot, and when it was taken;
+    None when no fresh snapshot covers the year (then the caller counts)."""
+    if not tally_applies(user):
+        return None
+    from .models import VillageTally
+
+    child = CHILD_KEY.get(region.level)
+    key = VILLAGE_TO[child] + "_id" if child else None
+    rows = VillageTally.objects.filter(
+        year=year, as_of=today, computed_at__gte=timezone.now() - tally_max_age(), **{VILLAGE_TO[region.level]: region}
+    ).values_list(key or "year", "figures", "computed_at")
+    rows = list(rows)
+    if not rows:
+        return None
+    wanted = set(BASE_KEYS).union(*(SECTION_FIGURES[s] for s in sections if s in SECTION_FIGURES))
+    # one total has every figure, as an aggregate() over no rows would
+    grouped: dict = {} if key else {None: dict.fromkeys(wanted, 0)}
+    for value, counts, _computed_at in rows:
+        into = grouped.setdefault(value if key else None, {})
+        for name, number in counts.items():
+            if name in wanted:
+                number = Decimal(number) if name in MONEY_KEYS else number
+                into[name] = into.get(name, 0) + number
+    return grouped, min(row[2] for row in rows)
 
 
 def fund_summary(*, region: Region, user=None) -> dict | None:
@@ -408,8 +509,10 @@ def fund_summary(*, region: Region, user=None) -> dict | None:
     }
 
 
-def progress_for_user(*, user, region: Region, year: int) -> Progress:
-    return progress(region=region, year=year, user=user)
+def progress_for_user(*, user, region: Region, year: int, live: bool = False) -> Progress:
+    """The dashboard's figures: from the villages' snapshot when a fresh one applies,
+    unless ``live`` asks for them to be counted now."""
+    return progress(region=region, year=year, user=user, tallied=not live)
 
 
 def plan_list(*, user):

@@ -4,7 +4,7 @@ rectification, commendations with their public notice."""
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,6 +29,7 @@ from .models import (
     JurisdictionPlan,
     Programme,
     RectificationPlan,
+    VillageTally,
 )
 
 PLAN_FIELDS = ("target_out_of_poverty", "target_trained", "target_projects", "target_mentor_pairs", "note")
@@ -469,3 +470,52 @@ def commendation_propose_from_evaluation(*, actor, evaluation: Evaluation) -> Co
         reason=_("%(year)s年度考核优秀（得分%(score)s）。%(comment)s")
         % {"year": evaluation.year, "score": evaluation.score, "comment": evaluation.comment},
     )
+
+
+# --- the villages' snapshot (统计快照) --------------------------------------------------------
+
+
+def tally_years(today) -> list[int]:
+    """The years a dashboard is usually asked for: the programme's, up to this one."""
+    programme = active_programme()
+    years = {today.year}
+    if programme is not None:
+        years.update(year for year in programme.year_range if year <= today.year)
+    return sorted(years)
+
+
+@transaction.atomic
+def tallies_refresh(*, years=None, today=None) -> int:
+    """Count every village's figures for ``years`` (default: ``tally_years``) and replace
+    those years' snapshot in one transaction, so a reader sees the old rows or the new,
+    never a mix. Returns the number of rows written; 0 when another refresh is running
+    (PostgreSQL), as that one writes the same figures."""
+    from . import selectors
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_xact_lock(hashtext('reports.tallies_refresh'))")
+            if not cursor.fetchone()[0]:
+                return 0
+    today = today or timezone.localdate()
+    years = sorted(set(years or tally_years(today)))
+    now = timezone.now()
+    rows = []
+    for year in years:
+        grouped = selectors.figures(
+            place={}, key="village", year=year, sections=selectors.sections_for(None), today=today
+        )
+        rows.extend(
+            VillageTally(
+                village_id=village,
+                year=year,
+                as_of=today,
+                computed_at=now,
+                figures={name: str(value) if name in selectors.MONEY_KEYS else value for name, value in counts.items()},
+            )
+            for village, counts in grouped.items()
+            if village is not None
+        )
+    VillageTally.objects.filter(year__in=years).delete()
+    VillageTally.objects.bulk_create(rows, batch_size=500)
+    return len(rows)

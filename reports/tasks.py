@@ -254,3 +254,11 @@ def scheduled_bulletin() -> str:
         return "exists"
     services.bulletin_request(actor=None, year=year, region=city)
     return "requested"
+
+
+@shared_task(name="reports.refresh_tallies", ignore_result=True)
+def refresh_tallies() -> int:
+    """The villages' snapshot the dashboards read (beat, every REPORTS_TALLY_MINUTES)."""
+    from .services import tallies_refresh
+
+    return tallies_refresh()

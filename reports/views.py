@@ -2,6 +2,7 @@ import io
 from urllib.parse import urlencode
 
 import xlsxwriter
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
@@ -153,8 +154,14 @@ class DashboardView(ScopedViewMixin, DetailView):
             self.kwargs["code"] = self.request.user.region.code
         return super().get_object(queryset)
 
+    def live(self) -> bool:
+        """``?live=1``: count now instead of reading the villages' snapshot."""
+        return self.request.GET.get("live") == "1"
+
     def report(self):
-        return selectors.progress_for_user(user=self.request.user, region=self.object, year=year_param(self.request))
+        return selectors.progress_for_user(
+            user=self.request.user, region=self.object, year=year_param(self.request), live=self.live()
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -195,7 +202,12 @@ class DashboardView(ScopedViewMixin, DetailView):
                 "charts": self.charts(report, rows, year, total_links),
                 "section_tables": dashboard.tables(report),
                 "breadcrumbs": self.breadcrumbs(region),
-                "export_url": reverse("reports:dashboard_export", kwargs={"code": region.code}) + f"?year={year}",
+                "export_url": reverse("reports:dashboard_export", kwargs={"code": region.code})
+                + f"?year={year}"
+                + ("&live=1" if self.live() else ""),
+                "live": self.live(),
+                "live_url": f"?year={year}&live=1",
+                "tally_minutes": settings.REPORTS_TALLY_MINUTES,
             }
         )
         return context

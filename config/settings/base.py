@@ -204,6 +204,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Dashboards read the villages' snapshot while it is younger than the max age (the
+# refresh interval with room for one late run); older, they count live.
+REPORTS_TALLY_MINUTES = env.int("REPORTS_TALLY_MINUTES", default=5)
+REPORTS_TALLY_MAX_AGE_MINUTES = env.int("REPORTS_TALLY_MAX_AGE_MINUTES", default=2 * REPORTS_TALLY_MINUTES + 5)
 CELERY_BEAT_SCHEDULE = {
     "prune-login-records": {"task": "organization.prune_login_records", "schedule": 60 * 60 * 24},
     "reroute-members": {"task": "members.reroute_members", "schedule": 60 * 60 * 24},
@@ -213,6 +217,8 @@ CELERY_BEAT_SCHEDULE = {
     "pair-key-targets": {"task": "assistance.pair_key_targets", "schedule": 60 * 60 * 24},
     # Daily; produces the city's yearly bulletin only on the date the programme sets.
     "yearly-bulletin": {"task": "reports.scheduled_bulletin", "schedule": 60 * 60 * 24},
+    # The villages' snapshot the dashboards sum (reports.models.VillageTally).
+    "refresh-tallies": {"task": "reports.refresh_tallies", "schedule": 60 * REPORTS_TALLY_MINUTES},
 }
 
 EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

@@ -312,7 +312,10 @@ class DashboardView(APIView):
     queryset = Region.objects.all()
 
     @extend_schema(
-        parameters=[OpenApiParameter("year", int, description=_("年度"))],
+        parameters=[
+            OpenApiParameter("year", int, description=_("年度")),
+            OpenApiParameter("live", bool, description=_("为 true 时实时统计，否则在有新近统计快照时读取快照")),
+        ],
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request, code):
@@ -320,12 +323,15 @@ class DashboardView(APIView):
             raise PermissionDenied(_("您的角色没有这项权限。"))
         with replica_reads():  # read-only figures: from the replica when there is one (config.routers)
             region = get_object_or_404(Region.objects.visible_to(request.user), code=code)
-            report = selectors.progress_for_user(user=request.user, region=region, year=year_param(request))
+            live = request.query_params.get("live", "").lower() in ("1", "true")
+            report = selectors.progress_for_user(user=request.user, region=region, year=year_param(request), live=live)
         return Response(
             {
                 "region": region.code,
                 "name": region.name,
                 "year": report.year,
+                # when the figures come from the villages' snapshot, the time it was taken; null when live
+                "as_of": report.as_of.isoformat() if report.as_of else None,
                 "total": report.total.as_dict(),
                 "children": [row.as_dict() for row in report.ranked()],
             }
