@@ -41,6 +41,7 @@ from .tables import FollowUpTable, FundApplicationTable, FundEntryTable, FundIns
 class DashboardView(ScopedViewMixin, TemplateView):
     """Balance by source, reserved, free, guarantees, calls and recoveries, per year."""
 
+    fund_tab = "overview"
     queryset = Fund.objects.all()
     template_name = "fund/dashboard.html"
 
@@ -54,6 +55,7 @@ class DashboardView(ScopedViewMixin, TemplateView):
 
 
 class FundDetailView(ObjectDetailView):
+    fund_tab = "overview"
     queryset = Fund.objects.select_related("region")
     template_name = "fund/fund_detail.html"
 
@@ -107,6 +109,7 @@ class PolicyEditView(ObjectEditView):
 
 
 class EntryListView(ObjectListView):
+    fund_tab = "ledger"
     queryset = FundEntry.objects.select_related("fund", "created_by")
     filterset_class = FundEntryFilterSet
     table_class = FundEntryTable
@@ -131,6 +134,7 @@ def entry_export(request):
 
 
 class EntryDetailView(ObjectDetailView):
+    fund_tab = "ledger"
     queryset = FundEntry.objects.select_related("fund", "created_by", "reverses", "application__member", "guarantee")
     template_name = "fund/entry_detail.html"
 
@@ -142,6 +146,7 @@ class EntryDetailView(ObjectDetailView):
 
 
 class ReceiptCreateView(ObjectEditView):
+    fund_tab = "ledger"
     queryset = FundEntry.objects.all()
     form_class = forms.ReceiptForm
     template_name = "fund/action.html"
@@ -168,6 +173,7 @@ class ActionView(ObjectEditView):
     template_name = "fund/action.html"
     form_class = forms.ConfirmForm
     action_scope = "view"
+    fund_tab = ""  # the tab of fund/_nav.html marked as current; each page sets its own
     permission = None
     title = ""
 
@@ -201,6 +207,7 @@ class ActionView(ObjectEditView):
 
 
 class EntryReverseView(ActionView):
+    fund_tab = "ledger"
     queryset = FundEntry.objects.select_related("fund")
     form_class = forms.ReversalForm
     permission = "fund.reverse_fundentry"
@@ -214,14 +221,17 @@ class EntryReverseView(ActionView):
 
 
 class ApplicationListView(ObjectListView):
+    fund_tab = "applications"
     queryset = FundApplication.objects.select_related("member")
     filterset_class = FundApplicationFilterSet
     table_class = FundApplicationTable
-    template_name = "fund/application_list.html"
+    template_name = "fund/list.html"
 
 
 class ApplicationQueueView(ApplicationListView):
     """The applications waiting for this user's step (队列)."""
+
+    fund_tab = "queue"
 
     def get_queryset(self):
         return selectors.application_queue(user=self.request.user)
@@ -235,6 +245,7 @@ class ApplicationQueueView(ApplicationListView):
 class ApplicationCreateView(ObjectEditView):
     """A new application for one member (``member_pk``), prepared with the work team."""
 
+    fund_tab = "applications"
     queryset = FundApplication.objects.all()
     form_class = forms.ApplicationForm
     template_name = "fund/application_form.html"
@@ -260,6 +271,7 @@ class ApplicationCreateView(ObjectEditView):
 
 
 class ApplicationEditView(ObjectEditView):
+    fund_tab = "applications"
     queryset = FundApplication.objects.select_related("member")
     form_class = forms.ApplicationForm
     template_name = "fund/application_form.html"
@@ -274,6 +286,7 @@ class ApplicationEditView(ObjectEditView):
 
 
 class ApplicationDetailView(ObjectDetailView):
+    fund_tab = "applications"
     queryset = FundApplication.objects.select_related(
         "member", "fund", "project", "prepared_by", "reviewed_by", "decided_by"
     )
@@ -332,6 +345,7 @@ class ApplicationHistoryView(ObjectHistoryView):
 
 
 class ApplicationStepView(ActionView):
+    fund_tab = "applications"
     queryset = FundApplication.objects.select_related("member", "fund")
 
 
@@ -390,6 +404,7 @@ class GuaranteeIssueView(ApplicationStepView):
 class InspectionCreateView(ActionView):
     """A work team's inspection of one application's money (``application_pk``)."""
 
+    fund_tab = "inspections"
     queryset = FundInspection.objects.all()
     form_class = forms.InspectionForm
     action_scope = "add"
@@ -417,12 +432,15 @@ class InspectionCreateView(ActionView):
 
 
 class GuaranteeListView(ObjectListView):
+    fund_tab = "guarantees"
+    template_name = "fund/list.html"
     queryset = Guarantee.objects.select_related("member")
     filterset_class = GuaranteeFilterSet
     table_class = GuaranteeTable
 
 
 class GuaranteeDetailView(ObjectDetailView):
+    fund_tab = "guarantees"
     queryset = Guarantee.objects.select_related("member", "fund", "application", "issued_by")
     template_name = "fund/guarantee_detail.html"
 
@@ -446,6 +464,7 @@ class GuaranteeHistoryView(ObjectHistoryView):
 
 
 class GuaranteeActionView(ActionView):
+    fund_tab = "guarantees"
     queryset = Guarantee.objects.select_related("member", "fund")
     action_scope = "change"
 
@@ -491,18 +510,23 @@ class RecoveryCloseView(GuaranteeActionView):
 
 
 class InspectionListView(ObjectListView):
+    fund_tab = "inspections"
+    template_name = "fund/list.html"
     queryset = FundInspection.objects.select_related("member")
     filterset_class = FundInspectionFilterSet
     table_class = FundInspectionTable
 
 
 class FollowUpListView(ObjectListView):
+    fund_tab = "follow_ups"
+    template_name = "fund/list.html"
     queryset = FollowUp.objects.select_related("member")
     filterset_class = FollowUpFilterSet
     table_class = FollowUpTable
 
 
 class FollowUpCloseView(ActionView):
+    fund_tab = "follow_ups"
     queryset = FollowUp.objects.select_related("member", "inspection__application")
     form_class = forms.FollowUpCloseForm
     action_scope = "change"
