@@ -51,6 +51,14 @@ MAX_AMOUNT = Decimal("999999999999.99")
 # --- checks ----------------------------------------------------------------------------
 
 
+def _either(labels) -> str:
+    """The states a step needs, quoted for a message: “甲” or “甲”或“乙”."""
+    quoted = [_("“%(label)s”") % {"label": label} for label in labels]
+    if len(quoted) == 1:
+        return quoted[0]
+    return _("%(some)s或%(last)s") % {"some": "、".join(quoted[:-1]), "last": quoted[-1]}
+
+
 def money(value, field: str = "amount") -> Decimal:
     """A positive amount in yuan to the fen, or a ValidationError on ``field`` saying what is wrong."""
     if value is None or value == "":
@@ -288,7 +296,7 @@ def _check_eligible(member: Member) -> None:
 
 def _clean_application(application: FundApplication) -> None:
     """The fields the kind needs, amounts to the fen, the project the member's and approved."""
-    from projects.choices import APPROVED_STATES
+    from projects.choices import APPROVED_STATES, ProjectStatus
 
     errors = {}
     project = application.project if application.project_id else None
@@ -297,7 +305,14 @@ def _clean_application(application: FundApplication) -> None:
     elif project.member_id != application.member_id:
         errors["project"] = _("所选致富项目不属于该党员。")
     elif project.status not in APPROVED_STATES:
-        errors["project"] = _("所选致富项目尚未批准（当前：%(status)s）。") % {"status": project.get_status_display()}
+        errors["project"] = _(
+            "所选致富项目当前状态为“%(status)s”，只有%(allowed)s的项目才能申请基金；请选择其他项目。"
+        ) % {
+            "status": project.get_status_display(),
+            "allowed": _either(
+                ProjectStatus(state).label for state in ProjectStatus.values if state in APPROVED_STATES
+            ),
+        }
     if application.kind == ApplicationKind.GUARANTEE:
         application.amount, application.purpose = None, ""
         if not application.bank.strip():
@@ -351,21 +366,29 @@ def application_create(*, actor, member: Member, **fields) -> FundApplication:
     return application
 
 
-def _lock_application(application: FundApplication, *statuses) -> FundApplication:
+def _lock_application(application: FundApplication, *statuses, step: str) -> FundApplication:
+    """Lock the application; ``step`` (a verb: 批准, 拨付 ...) names what needs one of ``statuses``."""
     locked = (
         FundApplication.objects.select_for_update(of=("self",))
         .select_related("member", "fund__region")
         .get(pk=application.pk)
     )
     if statuses and locked.status not in statuses:
-        raise ValidationError(_("该申请当前为“%(status)s”，不能办理此步骤。") % {"status": locked.get_status_display()})
+        raise ValidationError(
+            _("该申请当前状态为“%(status)s”，只有%(allowed)s的申请才能%(step)s。")
+            % {
+                "status": locked.get_status_display(),
+                "allowed": _either(label for value, label in ApplicationStatus.choices if value in statuses),
+                "step": step,
+            }
+        )
     return locked
 
 
 @transaction.atomic
 def application_update(*, actor, application: FundApplication, **fields) -> FundApplication:
     _require(actor, "fund.change_fundapplication")
-    application = _lock_application(application, ApplicationStatus.DRAFT)
+    application = _lock_application(application, ApplicationStatus.DRAFT, step=_("修改"))
     for name, value in fields.items():
         if name not in APPLICATION_FIELDS:
             raise ValidationError(_("字段“%(name)s”不能修改。") % {"name": name})
@@ -389,7 +412,7 @@ def _move(application: FundApplication, actor, status: str, **changes) -> FundAp
 @transaction.atomic
 def application_submit(*, actor, application: FundApplication) -> FundApplication:
     _require(actor, "fund.submit_fundapplication")
-    application = _lock_application(application, ApplicationStatus.DRAFT)
+    application = _lock_application(application, ApplicationStatus.DRAFT, step=_("提交"))
     _check_eligible(application.member)
     _clean_application(application)
     return _move(application, actor, ApplicationStatus.SUBMITTED, submitted_at=timezone.now())
@@ -398,7 +421,7 @@ def application_submit(*, actor, application: FundApplication) -> FundApplicatio
 @transaction.atomic
 def application_review(*, actor, application: FundApplication, opinion: str) -> FundApplication:
     _require(actor, "fund.review_fundapplication")
-    application = _lock_application(application, ApplicationStatus.SUBMITTED)
+    application = _lock_application(application, ApplicationStatus.SUBMITTED, step=_("审核"))
     if not opinion.strip():
         raise ValidationError({"opinion": _("请填写审核意见。")})
     return _move(application, actor, ApplicationStatus.REVIEWED, reviewed_by=actor, review_opinion=opinion.strip())
@@ -407,7 +430,7 @@ def application_review(*, actor, application: FundApplication, opinion: str) -> 
 @transaction.atomic
 def application_approve(*, actor, application: FundApplication) -> FundApplication:
     _require(actor, "fund.approve_fundapplication")
-    application = _lock_application(application, ApplicationStatus.REVIEWED)
+    application = _lock_application(application, ApplicationStatus.REVIEWED, step=_("批准"))
     _check_eligible(application.member)
     return _move(application, actor, ApplicationStatus.APPROVED, decided_by=actor, decided_at=timezone.now())
 
@@ -415,7 +438,9 @@ def application_approve(*, actor, application: FundApplication) -> FundApplicati
 @transaction.atomic
 def application_refuse(*, actor, application: FundApplication, reason: str) -> FundApplication:
     _require(actor, "fund.approve_fundapplication")
-    application = _lock_application(application, ApplicationStatus.SUBMITTED, ApplicationStatus.REVIEWED)
+    application = _lock_application(
+        application, ApplicationStatus.SUBMITTED, ApplicationStatus.REVIEWED, step=_("决定不予批准")
+    )
     if not reason.strip():
         raise ValidationError({"reason": _("不予批准须写明理由。")})
     return _move(
@@ -447,7 +472,7 @@ def application_disburse(
     """Pay approved direct support out of one source's free balance (资金扶持拨付)."""
     _require(actor, "fund.disburse_fundapplication")
     fund = _lock_fund(application.fund)
-    application = _lock_application(application, ApplicationStatus.APPROVED)
+    application = _lock_application(application, ApplicationStatus.APPROVED, step=_("拨付资金"))
     if application.kind != ApplicationKind.SUPPORT:
         raise ValidationError(_("贷款担保申请应出具担保，不直接拨付。"))
     _require_keeper(actor, fund)
@@ -482,7 +507,7 @@ def guarantee_issue(*, actor, application: FundApplication, source: str, issued_
     """Give an approved loan guarantee: reserve guaranteed ÷ N of one source, within the exposure limit."""
     _require(actor, "fund.disburse_fundapplication")
     fund = _lock_fund(application.fund)
-    application = _lock_application(application, ApplicationStatus.APPROVED)
+    application = _lock_application(application, ApplicationStatus.APPROVED, step=_("出具担保"))
     if application.kind != ApplicationKind.GUARANTEE:
         raise ValidationError(_("资金扶持申请应拨付资金，不出具担保。"))
     _require_keeper(actor, fund)

@@ -34,12 +34,12 @@ EDITABLE_STATES = frozenset({ProjectStatus.PROPOSED, ProjectStatus.REVIEWING})
 SUPPORTABLE_STATES = frozenset({ProjectStatus.APPROVED, ProjectStatus.RUNNING})
 CLOSE_OUTCOMES = (ProjectStatus.CLOSED, ProjectStatus.FAILED)
 
-# The step each action is, for the message when it comes at the wrong time.
+# The step each action is (a verb: "只有……的项目才能<step>"), for the message when it comes at the wrong time.
 STEP_LABELS = {
-    "update": gettext_lazy("修改项目"),
+    "update": gettext_lazy("修改"),
     "review": gettext_lazy("录入论证"),
     "approve": gettext_lazy("批准"),
-    "refuse": gettext_lazy("不予批准"),
+    "refuse": gettext_lazy("决定不予批准"),
     "start": gettext_lazy("开始实施"),
     "support": gettext_lazy("登记扶持"),
     "progress": gettext_lazy("报告进展"),
@@ -63,14 +63,25 @@ def _lock(project: IncomeProject) -> IncomeProject:
     return IncomeProject.objects.select_for_update().select_related("member").get(pk=project.pk)
 
 
+def wrong_state_message(project: IncomeProject, step: str, allowed) -> str:
+    """Why ``step`` cannot be taken now: the state the project is in and the states it needs.
+    The page that refuses to open a form says the same, so it asks here."""
+    quoted = [_("“%(label)s”") % {"label": label} for value, label in ProjectStatus.choices if value in allowed]
+    either = (
+        quoted[0]
+        if len(quoted) == 1
+        else _("%(some)s或%(last)s") % {"some": "、".join(quoted[:-1]), "last": quoted[-1]}
+    )
+    return _("该项目当前状态为“%(state)s”，只有%(allowed)s的项目才能%(step)s。") % {
+        "state": project.get_status_display(),
+        "allowed": either,
+        "step": STEP_LABELS[step],
+    }
+
+
 def _require_state(project: IncomeProject, step: str, allowed) -> None:
     if project.status not in allowed:
-        labels = "、".join(str(ProjectStatus(state).label) for state in ProjectStatus.values if state in allowed)
-        raise ValidationError(
-            _("项目当前为“%(state)s”，不能%(step)s；只有“%(allowed)s”的项目可以。")
-            % {"state": project.get_status_display(), "step": STEP_LABELS[step], "allowed": labels},
-            code="wrong_state",
-        )
+        raise ValidationError(wrong_state_message(project, step, allowed), code="wrong_state")
 
 
 def money(value, field: str, *, positive: bool = True, required: bool = True) -> Decimal | None:

@@ -143,11 +143,7 @@ class ProjectProposeView(ObjectEditView):
         if "pk" in kwargs:
             project = self.get_object()
             if project.status not in EDITABLE_STATES:
-                messages.error(
-                    request,
-                    _("项目已%(state)s，不能再修改；只有“提出”或“论证中”的项目可以修改。")
-                    % {"state": project.get_status_display()},
-                )
+                messages.error(request, services.wrong_state_message(project, "update", EDITABLE_STATES))
                 return redirect(project)
         return super().get(request, *args, **kwargs)
 

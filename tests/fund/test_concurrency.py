@@ -163,7 +163,7 @@ def test_one_application_paid_by_twenty_clerks_at_once_is_paid_once(users, tree,
     ] * THREADS
     results = run_together(users.city_staff.pk, jobs)
     assert results.count("ok") == 1
-    assert all("不能办理此步骤" in str(r) for r in results if r != "ok")
+    assert all("只有“已批准”的申请才能拨付资金" in str(r) for r in results if r != "ok")
     assert FundEntry.objects.filter(application=application).count() == 1
     assert selectors.fund_balances(city_fund).cash == AMOUNT * 19
 

@@ -425,6 +425,6 @@ def test_a_draft_is_changed_on_its_form_and_a_submitted_one_is_not(client, users
     assert application.amount == Decimal("6500.00")
     services.application_submit(actor=users.work_team, application=application)
     response = client.post(url, {**data, "amount": "7000"})
-    assert "不能办理此步骤" in response.content.decode()
+    assert "只有“草稿”的申请才能修改" in response.content.decode()
     application.refresh_from_db()
     assert application.amount == Decimal("6500.00")

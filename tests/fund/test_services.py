@@ -247,7 +247,7 @@ def test_the_project_must_be_the_members_and_approved(city_fund, tree, users):
         services.application_create(actor=users.work_team, member=member, project=other_project, **support_fields())
     assert error.value.message_dict["project"] == ["所选致富项目不属于该党员。"]
     proposed = make_project(member, stage=ProjectStatus.PROPOSED, title="蔬菜大棚")
-    with pytest.raises(ValidationError, match="尚未批准"):
+    with pytest.raises(ValidationError, match="当前状态为“提出”，只有“已批准”或“实施中”的项目才能申请基金"):
         services.application_create(actor=users.work_team, member=member, project=proposed, **support_fields())
 
 
@@ -282,7 +282,7 @@ def test_the_workflow_and_who_may_take_each_step(city_fund, tree, users):
         services.application_review(actor=users.work_team, application=application, opinion="好")
     with pytest.raises(ValidationError, match="请填写审核意见"):
         services.application_review(actor=users.township_staff, application=application, opinion="")
-    with pytest.raises(ValidationError, match="不能办理此步骤"):
+    with pytest.raises(ValidationError, match="当前状态为“已提交”，只有“已审核”的申请才能批准"):
         services.application_approve(actor=users.county_staff, application=application)
     application = services.application_review(actor=users.township_staff, application=application, opinion="属实")
     with pytest.raises(PermissionDenied):
@@ -316,7 +316,7 @@ def test_only_a_draft_is_changed(city_fund, tree, users):
     application = services.application_update(actor=users.work_team, application=application, amount=Decimal("6000"))
     assert application.amount == Decimal("6000.00")
     services.application_submit(actor=users.work_team, application=application)
-    with pytest.raises(ValidationError, match="不能办理此步骤"):
+    with pytest.raises(ValidationError, match="只有“草稿”的申请才能修改"):
         services.application_update(actor=users.work_team, application=application, amount=Decimal("7000"))
 
 
@@ -340,7 +340,7 @@ def test_disbursement_pays_from_the_chosen_source(city_fund, tree, users):
     application.refresh_from_db()
     assert application.status == ApplicationStatus.DISBURSED
     assert selectors.fund_balances(city_fund)[Source.FISCAL].cash == Decimal("3000.00")
-    with pytest.raises(ValidationError, match="不能办理此步骤"):
+    with pytest.raises(ValidationError, match="当前状态为“已拨付”，只有“已批准”的申请才能拨付资金"):
         services.application_disburse(actor=users.city_staff, application=application, source=Source.FISCAL)
 
 

@@ -97,14 +97,14 @@ def test_update_only_before_decision(api, tree):
     running = make_project(project.member, stage="running")
     response = api.patch(f"{BASE}income-projects/{running.pk}/", {"title": "x"}, format="json")
     assert response.status_code == 400
-    assert "不能修改项目" in str(response.json())
+    assert "只有“提出”或“论证中”的项目才能修改" in str(response.json())
 
 
 def test_workflow_through_the_api(api, users, tree):
     project = make_project(village=tree.a1v)
     response = api.post(f"{BASE}income-projects/{project.pk}/approve/", {}, format="json")
     assert response.status_code == 400
-    assert "不能批准" in response.json()["non_field_errors"][0]
+    assert "只有“论证中”的项目才能批准" in response.json()["non_field_errors"][0]
     team = client_for(users.work_team)
     review = {
         "project": project.pk,

@@ -349,7 +349,7 @@ def test_a_decided_project_cannot_be_edited(county_client, tree):
     project = make_project(village=tree.a1v, stage="approved")
     response = county_client.get(reverse("projects:project_edit", args=[project.pk]), follow=True)
     assert response.redirect_chain[-1][0] == project.get_absolute_url()
-    assert "不能再修改" in response.content.decode()
+    assert "该项目当前状态为“已批准”，只有“提出”或“论证中”的项目才能修改。" in response.content.decode()
     response = county_client.post(
         reverse("projects:project_edit", args=[project.pk]),
         {
@@ -362,7 +362,7 @@ def test_a_decided_project_cannot_be_edited(county_client, tree):
         },
     )
     assert response.status_code == 200
-    assert "不能修改项目" in " ".join(response.context["form"].non_field_errors())
+    assert "只有“提出”或“论证中”的项目才能修改" in " ".join(response.context["form"].non_field_errors())
     project.refresh_from_db()
     assert project.title == "肉牛养殖"
 

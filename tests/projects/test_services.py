@@ -88,7 +88,7 @@ def test_proposal_can_be_changed_until_decided(tree, users):
     approved = make_project(project.member, stage="approved")
     with pytest.raises(ValidationError) as caught:
         services.project_update(actor=users.county_staff, project=approved, title="x")
-    assert "不能修改项目" in messages(caught.value)
+    assert "只有“提出”或“论证中”的项目才能修改" in messages(caught.value)
 
 
 # --- review and approval -----------------------------------------------------------------
@@ -206,7 +206,7 @@ def test_only_an_approved_project_starts(tree, users):
     project = make_project(village=tree.a1v, stage="reviewing")
     with pytest.raises(ValidationError) as caught:
         services.project_start(actor=users.county_staff, project=project)
-    assert "不能开始实施" in messages(caught.value)
+    assert "当前状态为“论证中”，只有“已批准”的项目才能开始实施" in messages(caught.value)
     project = services.project_approve(actor=None, project=project)
     with pytest.raises(PermissionDenied):
         services.project_start(actor=users.work_team, project=project)
