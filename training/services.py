@@ -53,6 +53,31 @@ def _today() -> date:
     return timezone.localdate()
 
 
+def _either(labels) -> str:
+    """The states a step needs, quoted for a message: “甲” or “甲”或“乙”."""
+    quoted = [_("“%(label)s”") % {"label": label} for label in labels]
+    if len(quoted) == 1:
+        return quoted[0]
+    return _("%(some)s或%(last)s") % {"some": "、".join(quoted[:-1]), "last": quoted[-1]}
+
+
+def _batch_open_for_enrolment(batch: TrainingBatch, step: str) -> None:
+    """Recommending and admitting happen before the course starts (计划中、报名中)."""
+    allowed = (BatchStatus.PLANNED, BatchStatus.ENROLLING)
+    if batch.status not in allowed:
+        raise ValidationError(
+            {
+                "batch": _("%(batch)s当前状态为“%(status)s”，只有%(allowed)s的培训班才能%(step)s。")
+                % {
+                    "batch": batch,
+                    "status": batch.get_status_display(),
+                    "allowed": _either(BatchStatus(state).label for state in allowed),
+                    "step": step,
+                }
+            }
+        )
+
+
 def _check_fields(fields: dict, allowed) -> None:
     if unknown := set(fields) - set(allowed):
         raise ValidationError(_("不能直接修改这些字段：%(fields)s") % {"fields": "、".join(sorted(unknown))})
@@ -128,13 +153,16 @@ def batch_update(*, actor, batch: TrainingBatch, **fields) -> TrainingBatch:
 def batch_advance(*, actor, batch: TrainingBatch, to_status: str) -> TrainingBatch:
     """Move a batch on: planned → enrolling → running → finished, never back."""
     batch = TrainingBatch.objects.select_for_update().get(pk=batch.pk)
-    if BATCH_NEXT_STATUS.get(batch.status) != to_status:
-        raise ValidationError(
-            {
-                "status": _("培训班现为“%(current)s”，不能改为“%(target)s”。")
-                % {"current": batch.get_status_display(), "target": BatchStatus(to_status).label}
-            }
-        )
+    next_status = BATCH_NEXT_STATUS.get(batch.status)
+    if next_status != to_status:
+        labels = {"current": batch.get_status_display(), "target": dict(BatchStatus.choices).get(to_status, to_status)}
+        if next_status is None:
+            message = _("该培训班已结束，状态不能再更改。")
+        elif to_status == batch.status:
+            message = _("培训班已是“%(current)s”，无需更改；下一步可改为“%(next)s”。")
+        else:
+            message = _("培训班当前状态为“%(current)s”，不能直接改为“%(target)s”；下一步只能改为“%(next)s”。")
+        raise ValidationError({"status": message % {**labels, "next": BatchStatus(next_status or batch.status).label}})
     if to_status == BatchStatus.FINISHED:
         open_count = batch.enrolments.filter(status=EnrolmentStatus.ADMITTED).count()
         if open_count:
@@ -222,13 +250,7 @@ def enrolment_recommend(
         raise ValidationError({"member": _("只能推荐您管辖范围内的党员。")})
     if actor is not None and not TrainingBatch.objects.visible_to(actor).filter(pk=batch.pk).exists():
         raise ValidationError({"batch": _("请选择您可以看到的培训班。")})
-    if batch.status not in (BatchStatus.PLANNED, BatchStatus.ENROLLING):
-        raise ValidationError(
-            {
-                "batch": _("%(batch)s已%(status)s，不再接受推荐。")
-                % {"batch": batch, "status": batch.get_status_display()}
-            }
-        )
+    _batch_open_for_enrolment(batch, _("推荐学员"))
     _check_track(member)
     if Enrolment.objects.filter(batch=batch, member=member).exists():
         raise ValidationError({"member": _("%(name)s已在本期培训班名单中。") % {"name": member.name}})
@@ -250,12 +272,18 @@ def _check_batch_staff(actor, batch: TrainingBatch) -> None:
         raise ValidationError(_("只有主办单位（%(region)s）的工作人员可以办理录取和考核。") % {"region": batch.region})
 
 
-def _check_status(enrolment: Enrolment, *allowed) -> None:
+def _check_status(enrolment: Enrolment, *allowed, step: str) -> None:
+    """``step`` (a verb: 录取, 录入结业考核 ...) needs the enrolment in one of ``allowed``."""
     if enrolment.status not in allowed:
         raise ValidationError(
             {
-                "status": _("%(name)s现为“%(status)s”，不能办理此项。")
-                % {"name": enrolment.member.name, "status": enrolment.get_status_display()}
+                "status": _("%(name)s当前状态为“%(status)s”，只有%(allowed)s的学员才能%(step)s。")
+                % {
+                    "name": enrolment.member.name,
+                    "status": enrolment.get_status_display(),
+                    "allowed": _either(label for value, label in EnrolmentStatus.choices if value in allowed),
+                    "step": step,
+                }
             }
         )
 
@@ -267,11 +295,8 @@ def enrolment_admit(*, actor, enrolment: Enrolment, admitted_on: date | None = N
     batch = TrainingBatch.objects.select_for_update().get(pk=enrolment.batch_id)
     enrolment = Enrolment.objects.select_related("member").get(pk=enrolment.pk)
     _check_batch_staff(actor, batch)
-    _check_status(enrolment, EnrolmentStatus.RECOMMENDED)
-    if batch.status not in (BatchStatus.PLANNED, BatchStatus.ENROLLING):
-        raise ValidationError(
-            {"batch": _("%(batch)s已%(status)s，不能再录取。") % {"batch": batch, "status": batch.get_status_display()}}
-        )
+    _check_status(enrolment, EnrolmentStatus.RECOMMENDED, step=_("录取"))
+    _batch_open_for_enrolment(batch, _("录取学员"))
     seated = batch.enrolments.filter(status__in=SEAT_STATUSES).count()
     if seated >= batch.capacity:
         raise ValidationError(
@@ -291,7 +316,7 @@ def enrolment_decline(*, actor, enrolment: Enrolment, note: str) -> Enrolment:
     """Not admitted (未录取), with the reason the work team will read."""
     enrolment = Enrolment.objects.select_related("member", "batch").get(pk=enrolment.pk)
     _check_batch_staff(actor, enrolment.batch)
-    _check_status(enrolment, EnrolmentStatus.RECOMMENDED)
+    _check_status(enrolment, EnrolmentStatus.RECOMMENDED, step=_("登记为未录取"))
     if not note.strip():
         raise ValidationError({"closing_note": _("请说明未录取的原因。")})
     enrolment.status = EnrolmentStatus.DECLINED
@@ -304,7 +329,7 @@ def enrolment_drop(*, actor, enrolment: Enrolment, note: str) -> Enrolment:
     """A trainee leaves the course before its end (中途退出)."""
     enrolment = Enrolment.objects.select_related("member", "batch").get(pk=enrolment.pk)
     _check_batch_staff(actor, enrolment.batch)
-    _check_status(enrolment, EnrolmentStatus.ADMITTED)
+    _check_status(enrolment, EnrolmentStatus.ADMITTED, step=_("登记中途退出"))
     if not note.strip():
         raise ValidationError({"closing_note": _("请说明退出的原因。")})
     enrolment.status = EnrolmentStatus.DROPPED
@@ -327,7 +352,7 @@ def enrolment_assess(
     enrolment = Enrolment.objects.select_related("member", "batch").get(pk=enrolment.pk)
     batch = enrolment.batch
     _check_batch_staff(actor, batch)
-    _check_status(enrolment, EnrolmentStatus.ADMITTED)
+    _check_status(enrolment, EnrolmentStatus.ADMITTED, step=_("录入结业考核"))
     if batch.status not in (BatchStatus.RUNNING, BatchStatus.FINISHED):
         raise ValidationError({"grade": _("培训班开班后才能录入结业考核。")})
     completed_on = completed_on or min(_today(), batch.end_date)
@@ -353,6 +378,21 @@ def enrolment_assess(
     return _save(enrolment, actor)
 
 
+def enrolment_id(value) -> int | None:
+    """An enrolment id as sent by a page or the API, or None when it cannot be one ("²", "1e3", 30 digits)."""
+    text = str(value)
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
+
+
+def not_on_roster_message(value) -> str:
+    """For a trainee the user sent who is not on this batch's roster, or not theirs to see:
+    it echoes what was sent and names nobody (the id may be anyone's, in any county)."""
+    shown = str(value)
+    if len(shown) > 20:
+        shown = shown[:20] + "…"
+    return _("提交的学员编号 %(value)s 不在本期录取名单中，请刷新页面后重试。") % {"value": shown}
+
+
 @transaction.atomic
 def attendance_record(*, actor, session: TrainingSession, marks: dict) -> list[Attendance]:
     """Take the attendance of a session (考勤): ``marks`` maps enrolment id to a status.
@@ -360,26 +400,44 @@ def attendance_record(*, actor, session: TrainingSession, marks: dict) -> list[A
     Trainees not in ``marks`` keep what they had. All or nothing.
     """
     session = TrainingSession.objects.select_related("batch").get(pk=session.pk)
-    _check_batch_staff(actor, session.batch)
+    batch = session.batch
+    _check_batch_staff(actor, batch)
     valid = set(AttendanceStatus.values)
-    enrolments = {
-        e.pk: e
-        for e in session.batch.enrolments.filter(
-            pk__in=list(marks), status__in=(EnrolmentStatus.ADMITTED, *SEAT_STATUSES)
-        )
-    }
+    ids = {key: enrolment_id(key) for key in marks}
+    seated = (EnrolmentStatus.ADMITTED, *SEAT_STATUSES)
+    wanted = {pk for pk in ids.values() if pk is not None}
+    enrolments = {e.pk: e for e in batch.enrolments.filter(pk__in=wanted, status__in=seated)}
+    unseated = {}
+    if wanted - set(enrolments):
+        # Trainees of this batch the actor may see but who hold no seat are named; anyone else is not.
+        in_scope = Enrolment.objects.all() if actor is None else Enrolment.objects.visible_to(actor)
+        unseated = {
+            e.pk: e for e in in_scope.filter(batch=batch, pk__in=wanted - set(enrolments)).select_related("member")
+        }
     errors = []
-    for enrolment_id, status in marks.items():
-        if int(enrolment_id) not in enrolments:
-            errors.append(_("第%(id)s号学员不是本期录取的学员。") % {"id": enrolment_id})
+    for key, status in marks.items():
+        pk = ids[key]
+        if pk in unseated:
+            enrolment = unseated[pk]
+            errors.append(
+                _("%(name)s在%(batch)s的状态为“%(status)s”，只有%(allowed)s的学员才能记考勤。")
+                % {
+                    "name": enrolment.member.name,
+                    "batch": batch,
+                    "status": enrolment.get_status_display(),
+                    "allowed": _either(label for value, label in EnrolmentStatus.choices if value in seated),
+                }
+            )
+        elif pk not in enrolments:
+            errors.append(not_on_roster_message(key))
         elif status not in valid:
             errors.append(_("未知的出勤情况：%(status)s") % {"status": status})
     if errors:
         raise ValidationError({"marks": errors})
     existing = {a.enrolment_id: a for a in session.attendances.filter(enrolment_id__in=enrolments)}
     saved = []
-    for enrolment_id, status in marks.items():
-        attendance = existing.get(int(enrolment_id)) or Attendance(session=session, enrolment_id=int(enrolment_id))
+    for key, status in marks.items():
+        attendance = existing.get(ids[key]) or Attendance(session=session, enrolment_id=ids[key])
         attendance.status = status
         attendance.full_clean(validate_unique=False)
         attendance.save()

@@ -122,7 +122,7 @@ def test_batch_advances_through_a_post(city_client, tree):
     response = city_client.post(
         reverse("training:batch_advance", args=[batch.pk]), {"to_status": "finished"}, follow=True
     )
-    assert "不能改为" in response.content.decode()
+    assert "不能直接改为“已结束”；下一步只能改为“培训中”" in response.content.decode()
     batch.refresh_from_db()
     assert batch.status == BatchStatus.ENROLLING
 

@@ -209,7 +209,7 @@ def test_recommendation_closes_when_the_batch_runs(tree, users):
     batch = make_batch(tree.city, status=BatchStatus.RUNNING)
     with pytest.raises(ValidationError) as error:
         services.enrolment_recommend(actor=users.work_team, batch=batch, member=make_member(tree.a1v))
-    assert "不再接受推荐" in messages(error.value)
+    assert "当前状态为“培训中”，只有“计划中”或“报名中”的培训班才能推荐学员" in messages(error.value)
 
 
 def test_decline_needs_a_reason(tree, users):

@@ -137,9 +137,11 @@ class TrainingBatchViewSet(ReadViewSet):
         visible = set(selectors.batch_roster(user=request.user, batch=batch).values_list("pk", flat=True))
         marks = {}
         for key, value in fields["marks"].items():
-            if not str(key).isdigit() or int(key) not in visible:
-                raise ValidationError({"marks": _("第%(id)s号学员不在您能看到的名单中。") % {"id": key}})
-            marks[int(key)] = value
+            pk = services.enrolment_id(key)
+            if pk not in visible:
+                # Say what was sent, never whose it is: the id may be a trainee outside the user's scope.
+                raise ValidationError({"marks": services.not_on_roster_message(key)})
+            marks[pk] = value
         services.attendance_record(actor=request.user, session=session, marks=marks)
         return self.answer(batch)
 
