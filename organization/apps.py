@@ -10,3 +10,6 @@ class OrganizationConfig(AppConfig):
         (_("党组织"), "organization:party_organization_list", "organization.view_partyorganization"),
         (_("账号"), "organization:user_list", "organization.view_user"),
     )
+
+    def ready(self):
+        from . import signals  # noqa: F401 - connects the receivers

@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # last, so that it sees the outcome of authentication
     "axes.middleware.AxesMiddleware",
+    # marks a user's own changes so that their API lists are never served from before them
+    "organization.api.caching.RecentWriteMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -153,6 +155,13 @@ STORAGES = {
 CACHES = {
     "default": env.cache("CACHE_URL", default="locmemcache://"),
 }
+
+# Seconds an API list answer is kept for the same user and URL (organization.api.caching);
+# 0 turns it off. Clients send Cache-Control: no-cache for a fresh answer.
+API_LIST_CACHE_SECONDS = env.int("API_LIST_CACHE_SECONDS", default=10)
+# Seconds a checked API token is remembered (organization.api.authentication); a change to
+# the account, its permissions or the token forgets it at once. 0 checks every request.
+API_AUTH_CACHE_SECONDS = env.int("API_AUTH_CACHE_SECONDS", default=10)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

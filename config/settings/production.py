@@ -27,6 +27,11 @@ STORAGES = {
 
 DEMO_DATA_ALLOWED = env.bool("DEMO_DATA_ALLOWED", default=False)
 
+# Persistent connections, checked before reuse: opening a PostgreSQL connection for every
+# request costs more than most of the queries it would run.
+for _database in DATABASES.values():  # noqa: F405
+    _database["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+
 # Behind a reverse proxy the client address comes from X-Forwarded-For.
 PROXY_COUNT = env.int("PROXY_COUNT", default=1)
 REST_FRAMEWORK = {**REST_FRAMEWORK, "NUM_PROXIES": PROXY_COUNT}  # noqa: F405

@@ -1,17 +1,65 @@
+"""Token authentication for the API: one query, and none for a token checked moments ago."""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 
+PREFIX = "api-token"
+
+
+def seconds() -> int:
+    return max(0, int(getattr(settings, "API_AUTH_CACHE_SECONDS", 0)))
+
+
+def cache_key(key: str) -> str:
+    # the token itself never becomes a cache key
+    return f"{PREFIX}:{hashlib.sha256(key.encode()).hexdigest()}"
+
+
+def forget(*keys: str) -> None:
+    """Drop remembered tokens (organization.signals calls it when an account or token changes)."""
+    cache.delete_many([cache_key(key) for key in keys])
+
 
 class TokenWithJurisdictionAuthentication(TokenAuthentication):
-    """Token authentication that loads the account's jurisdiction in the same query."""
+    """Token authentication that loads the account, its jurisdiction and whether it holds
+    permissions of its own in one query, and remembers a checked token for
+    ``API_AUTH_CACHE_SECONDS`` (0: never) so that a client's next requests need none.
+
+    What is remembered is the account without its password hash (deferred, so it is
+    neither kept in the cache nor written back by a save). Changing or deactivating the
+    account, its permissions or the token forgets it at once (organization.signals);
+    a bulk ``update()`` that sends no signal takes effect within the same seconds.
+    """
 
     def authenticate_credentials(self, key):
+        ttl = seconds()
+        if ttl:
+            remembered = cache.get(cache_key(key))
+            if remembered is not None:
+                return remembered
         model = self.get_model()
+        own = model.user.field.related_model.user_permissions.through.objects.filter(user_id=OuterRef("user_id"))
         try:
-            token = model.objects.select_related("user__region").get(key=key)
+            token = (
+                model.objects.select_related("user__region")
+                .defer("user__password")
+                .annotate(has_own_permissions=Exists(own))
+                .get(key=key)
+            )
         except model.DoesNotExist:
             raise exceptions.AuthenticationFailed(_("认证令牌无效。")) from None
-        if not token.user.is_active:
+        user = token.user
+        if not user.is_active:
             raise exceptions.AuthenticationFailed(_("该账号已停用，请联系管理员。"))
-        return (token.user, token)
+        if not token.has_own_permissions:
+            # ModelBackend's own cache of the account's permissions: known empty, no query
+            user._user_perm_cache = set()
+        if ttl:
+            cache.set(cache_key(key), (user, token), ttl)
+        return user, token

@@ -3,6 +3,8 @@ from rest_framework.exceptions import PermissionDenied
 
 from organization.scoping import permission_name
 
+from . import caching
+
 METHOD_ACTIONS = {
     "GET": "view",
     "HEAD": "view",
@@ -29,6 +31,21 @@ class ScopedViewSetMixin:
         model = self.queryset.model
         if not request.user.has_perm(permission_name(model, self.scope_action)):
             raise PermissionDenied(_("您的角色没有这项权限。"))
+        if getattr(self, "action", None) == "list":
+            answer = caching.lookup(request)
+            if answer is not None:
+                raise caching.CachedAnswer(answer)
+
+    def handle_exception(self, exc):
+        if isinstance(exc, caching.CachedAnswer):
+            return exc.response
+        return super().handle_exception(exc)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if getattr(self, "action", None) == "list" and response.get("X-List-Cache") != "hit":
+            caching.keep(request, response)
+        return response
 
     def get_queryset(self):
         return self.queryset.visible_to(self.request.user, self.scope_action)
