@@ -5,6 +5,8 @@ action (403 without it) and narrows the queryset with ``visible_to`` before any
 handler runs, so a record outside the user's jurisdiction is a 404.
 """
 
+from typing import ClassVar
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
@@ -15,6 +17,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from .forms import bootstrapify
+from .history import display_value, history_entries  # noqa: F401 (display_value: the pages' import)
 from .scoping import permission_name
 
 
@@ -81,46 +84,18 @@ class ObjectDetailView(ScopedViewMixin, DetailView):
 
 
 class ObjectHistoryView(ScopedViewMixin, DetailView):
-    """Who changed what and when, newest first."""
+    """Who changed what and when, newest first; workflow fields included (organization.history)."""
 
     template_name = "generic/object_history.html"
+    #: field name -> what is shown instead of its stored values (an ID number masked)
+    history_masked: ClassVar[dict] = {}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        records = list(self.object.history.select_related("history_user").order_by("-history_date", "-history_id"))
-        changes = []
-        for record in records:
-            previous = record.prev_record
-            diff = record.diff_against(previous).changes if previous is not None else []
-            entries = []
-            for change in diff:
-                field = self.model._meta.get_field(change.field)
-                entries.append(
-                    {
-                        "field": field.verbose_name,
-                        "old": display_value(field, change.old, self.request.user),
-                        "new": display_value(field, change.new, self.request.user),
-                    }
-                )
-            changes.append({"record": record, "changes": entries})
-        context["history"] = changes
+        context["history"] = history_entries(
+            self.object.history.all(), self.model, user=self.request.user, masked=self.history_masked
+        )
         return context
-
-
-def display_value(field, value, user=None):
-    """What a user reads for a stored value: a choice's label, yes/no, the name of a
-    related record ``user`` may see (another jurisdiction's stays a number)."""
-    if value in (None, ""):
-        return value
-    if field.choices:
-        return dict(field.flatchoices).get(value, value)
-    if isinstance(value, bool):
-        return _("是") if value else _("否")
-    if user is not None and field.is_relation and field.many_to_one:
-        visible_to = getattr(field.related_model.objects, "visible_to", None)
-        queryset = visible_to(user) if visible_to else field.related_model.objects.none()
-        return str(queryset.filter(pk=value).first() or value)
-    return value
 
 
 class ObjectEditView(ScopedViewMixin, FormView):

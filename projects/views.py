@@ -19,8 +19,8 @@ from organization.generic import (
     ObjectHistoryView,
     ObjectListView,
     add_service_errors,
-    display_value,
 )
+from organization.history import history_entries
 
 from . import exporting, selectors, services
 from .choices import APPROVED_STATES, FINAL_STATES, ProjectStatus
@@ -83,12 +83,13 @@ class ProjectHistoryView(ObjectHistoryView):
 
     def get_context_data(self, **kwargs):
         context = super(ObjectHistoryView, self).get_context_data(**kwargs)
-        project = self.object
-        context["history"] = history_entries(project.history.all(), IncomeProject, lambda r: r.title)
+        project, user = self.object, self.request.user
+        context["history"] = history_entries(project.history.all(), IncomeProject, user=user, summary=lambda r: r.title)
         context["support_history"] = history_entries(
             ProjectSupport.history.filter(project_id=project.pk),
             ProjectSupport,
-            lambda r: (
+            user=user,
+            summary=lambda r: (
                 _("%(kind)s：%(giver)s，%(value)s 元（%(day)s）")
                 % {"kind": r.get_kind_display(), "giver": r.giver_name, "value": r.value, "day": r.given_on}
             ),
@@ -96,39 +97,12 @@ class ProjectHistoryView(ObjectHistoryView):
         context["progress_history"] = history_entries(
             ProgressReport.history.filter(project_id=project.pk),
             ProgressReport,
-            lambda r: _("%(day)s 进展，累计收入 %(income)s 元") % {"day": r.reported_on, "income": r.income_to_date},
+            user=user,
+            summary=lambda r: (
+                _("%(day)s 进展，累计收入 %(income)s 元") % {"day": r.reported_on, "income": r.income_to_date}
+            ),
         )
         return context
-
-
-def _shown(field, value):
-    return "—" if value in (None, "") else display_value(field, value)
-
-
-# Not shown as changes: keys and stamps (who acted is the history row's user).
-HISTORY_HIDDEN = {"id", "created_at", "updated_at", "member", "project", "proposed_by", "decided_by", "recorded_by"}
-
-
-def history_entries(records, model, summary) -> list[dict]:
-    """History rows newest first, each with its changes against the row before.
-
-    Compared by hand: simple-history's diff_against skips non-editable fields, and the
-    workflow's fields (status, dates, outcome) are non-editable so that only services set them."""
-    fields = [f for f in model._meta.concrete_fields if f.name not in HISTORY_HIDDEN]
-    records = list(records.select_related("history_user").order_by("history_date", "history_id"))
-    entries, previous = [], {}
-    for record in records:
-        changes = []
-        before = previous.get(record.id)
-        if before is not None:
-            for field in fields:
-                old, new = getattr(before, field.attname), getattr(record, field.attname)
-                if old != new:
-                    changes.append({"field": field.verbose_name, "old": _shown(field, old), "new": _shown(field, new)})
-        previous[record.id] = record
-        entries.append({"record": record, "changes": changes, "summary": summary(record)})
-    entries.reverse()
-    return entries
 
 
 class ProjectProposeView(ObjectEditView):
