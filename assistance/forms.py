@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from members import idnumbers
+from members.forms import MaskedIdNumberMixin
 from organization.choices import RegionLevel
 from organization.forms import ScopedModelForm, bootstrapify
 from organization.models import User
@@ -327,7 +327,7 @@ class MentorForm(AssistanceForm):
         """mentor_designate names the member who is a mentor already."""
 
 
-class PoorResidentForm(AssistanceForm):
+class PoorResidentForm(MaskedIdNumberMixin, AssistanceForm):
     class Meta:
         model = PoorResident
         fields = ["name", "id_number", "village", "household_size", "income_per_head", "phone"]
@@ -338,10 +338,7 @@ class PoorResidentForm(AssistanceForm):
         self.fields["id_number"].widget.attrs.update({"autocomplete": "off", "maxlength": 24})
         self.fields["id_number"].max_length = 24  # spaces and full-width digits are normalized
         self.fields["id_number"].validators = []
-
-    def clean_id_number(self):
-        # The same check the service makes, so that every field's error shows at once.
-        return idnumbers.validate(self.cleaned_data.get("id_number"))
+        self.mask_stored_id_number()
 
     def validate_unique(self):
         """poor_resident_save says who holds the number."""

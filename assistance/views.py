@@ -681,11 +681,10 @@ class PoorResidentDetailView(DetailRowsMixin, ObjectDetailView):
     history_url_name = "assistance:poorresident_history"
 
     def rows(self, obj):
-        rows = super().rows(obj)
-        if not self.request.user.has_perm("members.reveal_id_number"):
-            label = obj._meta.get_field("id_number").verbose_name
-            rows = [(name, obj.masked_id_number if name == label else value) for name, value in rows]
-        return rows
+        # Masked for every role: the full number is shown only through a logged reveal, and
+        # the reveal log (members.IdNumberReveal) has none for poor residents.
+        label = obj._meta.get_field("id_number").verbose_name
+        return [(name, obj.masked_id_number if name == label else value) for name, value in super().rows(obj)]
 
 
 class PoorResidentEditView(ServiceEditView):
@@ -699,16 +698,7 @@ class PoorResidentEditView(ServiceEditView):
 
 class PoorResidentHistoryView(ObjectHistoryView):
     queryset = PoorResident.objects.all()
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        if not self.request.user.has_perm("members.reveal_id_number"):
-            label = PoorResident._meta.get_field("id_number").verbose_name
-            for entry in context["history"]:
-                for change in entry["changes"]:
-                    if change["field"] == label:
-                        change["old"], change["new"] = idnumbers.mask(change["old"]), idnumbers.mask(change["new"])
-        return context
+    history_masked = {"id_number": idnumbers.mask}  # for every role, as on the detail page
 
 
 class MentorPairListView(AssistanceListView):

@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +14,33 @@ from .services import MEMBER_INPUT_FIELDS
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class MemberForm(ScopedModelForm):
+class MaskedIdNumberMixin:
+    """A saved record's ID number shows masked on its edit form, as on every other page:
+    changing a file is no reason to see the full number (the logged reveal is). Sent back
+    as it was shown, the stored number is kept; a full number typed in replaces it."""
+
+    _stored_id_number = ""
+
+    def mask_stored_id_number(self) -> None:
+        self._stored_id_number = self.instance.id_number if self.instance.pk else ""
+        if self._stored_id_number:
+            self.initial["id_number"] = idnumbers.mask(self._stored_id_number)
+            self.fields["id_number"].help_text = _("显示为脱敏号码，不改则保留原号码；更正时请输入完整的新号码。")
+
+    def clean_id_number(self):
+        value = (self.cleaned_data.get("id_number") or "").strip()
+        stored = self._stored_id_number
+        if stored and value == idnumbers.mask(stored):
+            return stored
+        if "*" in value:
+            raise ValidationError(_("请输入完整的身份证号码，不能带*号；不需要更正时保持原样即可。"), code="masked")
+        if not value and not self.fields["id_number"].required:
+            return ""  # a household member's number may be left out
+        # The same check the service makes, so that every field's error shows at once.
+        return idnumbers.validate(value)
+
+
+class MemberForm(MaskedIdNumberMixin, ScopedModelForm):
     confirm_not_duplicate = forms.BooleanField(
         label=_("我已核对，以上疑似重复的档案不是同一人"), required=False, widget=forms.CheckboxInput
     )
@@ -34,12 +61,9 @@ class MemberForm(ScopedModelForm):
         village.label_from_instance = lambda region: region.full_name
         self.fields["party_organization"].queryset = self.fields["party_organization"].queryset.only("id", "name")
         self.fields["id_number"].widget.attrs.update({"autocomplete": "off", "inputmode": "text", "maxlength": 20})
+        self.mask_stored_id_number()
         # The duplicate confirmation shows only once possible duplicates were found.
         self.fields["confirm_not_duplicate"].widget = forms.HiddenInput()
-
-    def clean_id_number(self):
-        # The same check the service makes, so that every field's error shows at once.
-        return idnumbers.validate(self.cleaned_data.get("id_number"))
 
     def validate_unique(self):
         """The service refuses a second file for the same person, naming the first."""
@@ -93,10 +117,14 @@ class IncomeCheckForm(ScopedModelForm):
         """A second check of the same year corrects the first (the service updates it)."""
 
 
-class HouseholdMemberForm(ScopedModelForm):
+class HouseholdMemberForm(MaskedIdNumberMixin, ScopedModelForm):
     class Meta:
         model = HouseholdMember
         fields = ["relation", "name", "id_number", "health", "labour_capacity", "schooling"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.mask_stored_id_number()
 
 
 class ObjectionForm(ScopedModelForm):
