@@ -5,11 +5,15 @@ mistake is corrected with ``POST /fund-entries/{id}/reverse/``. Every queryset i
 narrowed by ``visible_to`` (ScopedViewSetMixin), so another county's record is a 404.
 """
 
+from typing import ClassVar
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
 from fund import selectors, services
@@ -29,6 +33,26 @@ from . import serializers as s
 READ = (mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet)
 
 
+class HoldsActionPermission(BasePermission):
+    """The permissions the view's ``action_permissions`` name for the action. DRF checks
+    permission classes in ``initial``, before the handler parses the body or looks up the
+    record, so a role that may not act gets a 403 rather than a list of field errors."""
+
+    message = gettext_lazy("您的角色没有这项权限。")
+
+    def has_permission(self, request, view):
+        needed = view.action_permissions.get(view.action, ())
+        return all(request.user.has_perm(permission) for permission in needed)
+
+
+class FundViewSetMixin(RegisterViewSetMixin):
+    """The fund's viewsets: each write names the permissions its service requires."""
+
+    permission_classes = [IsAuthenticated, HoldsActionPermission]
+    #: action -> the permissions the service checks (again) before it acts
+    action_permissions: ClassVar[dict[str, tuple[str, ...]]] = {}
+
+
 def _balances_payload(balances, outstanding):
     return {
         "cash": balances.cash,
@@ -42,7 +66,7 @@ def _balances_payload(balances, outstanding):
     }
 
 
-class FundViewSet(RegisterViewSetMixin, *READ):
+class FundViewSet(FundViewSetMixin, *READ):
     """Funds (one per city or county) and their balances, derived from the ledger."""
 
     queryset = Fund.objects.select_related("region")
@@ -63,11 +87,12 @@ class FundViewSet(RegisterViewSetMixin, *READ):
         return Response(s.BalancesSerializer(_balances_payload(board["balances"], board["outstanding"])).data)
 
 
-class FundPolicyViewSet(RegisterViewSetMixin, viewsets.GenericViewSet):
+class FundPolicyViewSet(FundViewSetMixin, viewsets.GenericViewSet):
     """The city's rules: which sources pay for what, and the guarantee leverage N."""
 
     queryset = FundPolicy.objects.all()
     serializer_class = s.FundPolicySerializer
+    action_permissions: ClassVar = {"create": ("fund.change_fundpolicy",)}
     pagination_class = None
     filter_backends = []
 
@@ -81,13 +106,14 @@ class FundPolicyViewSet(RegisterViewSetMixin, viewsets.GenericViewSet):
         return Response(s.FundPolicySerializer(policy).data)
 
 
-class FundEntryViewSet(RegisterViewSetMixin, *READ):
+class FundEntryViewSet(FundViewSetMixin, *READ):
     """The ledger. POST records a receipt; ``reverse`` corrects an entry. No update, no delete."""
 
     queryset = FundEntry.objects.select_related("created_by", "reversed_by")
     serializer_class = s.FundEntrySerializer
     filterset_class = FundEntryFilterSet
     action_scopes = {"reverse": "view"}
+    action_permissions: ClassVar = {"create": ("fund.add_fundentry",), "reverse": ("fund.reverse_fundentry",)}
 
     @extend_schema(request=s.ReceiptInputSerializer, responses={201: s.FundEntrySerializer})
     def create(self, request, *args, **kwargs):
@@ -112,7 +138,7 @@ def _project_of(member, project_id):
     return project
 
 
-class FundApplicationViewSet(RegisterViewSetMixin, *READ):
+class FundApplicationViewSet(FundViewSetMixin, *READ):
     """Applications for a loan guarantee or direct support, and each step of their workflow."""
 
     queryset = FundApplication.objects.select_related("member")
@@ -126,6 +152,16 @@ class FundApplicationViewSet(RegisterViewSetMixin, *READ):
         "disburse": "view",
         "issue_guarantee": "view",
         "queue": "view",
+    }
+    action_permissions: ClassVar = {
+        "create": ("fund.add_fundapplication",),
+        "partial_update": ("fund.change_fundapplication",),
+        "submit": ("fund.submit_fundapplication",),
+        "review": ("fund.review_fundapplication",),
+        "approve": ("fund.approve_fundapplication",),
+        "refuse": ("fund.approve_fundapplication",),
+        "disburse": ("fund.disburse_fundapplication",),
+        "issue_guarantee": ("fund.disburse_fundapplication",),
     }
 
     @extend_schema(request=s.ApplicationInputSerializer, responses={201: s.FundApplicationSerializer})
@@ -190,7 +226,7 @@ class FundApplicationViewSet(RegisterViewSetMixin, *READ):
         return self._step(services.guarantee_issue, s.IssueInputSerializer)
 
 
-class FundEligibilityViewSet(RegisterViewSetMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class FundEligibilityViewSet(FundViewSetMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """``GET /fund-eligibility/{member id}/``: why a member may not apply (有能力、有项目、缺资金)."""
 
     queryset = Member.objects.select_related("county")
@@ -201,13 +237,19 @@ class FundEligibilityViewSet(RegisterViewSetMixin, mixins.RetrieveModelMixin, vi
         return Response(s.EligibilitySerializer({"eligible": not reasons, "reasons": reasons}).data)
 
 
-class GuaranteeViewSet(RegisterViewSetMixin, *READ):
+class GuaranteeViewSet(FundViewSetMixin, *READ):
     """Loan guarantees: release (loan repaid), call (代偿), recoveries and their end."""
 
     queryset = Guarantee.objects.select_related("call")
     serializer_class = s.GuaranteeSerializer
     filterset_class = GuaranteeFilterSet
     action_scopes = {"release": "change", "call": "change", "recoveries": "change", "close_recovery": "change"}
+    action_permissions: ClassVar = {
+        "release": ("fund.change_guarantee",),
+        "call": ("fund.change_guarantee",),
+        "recoveries": ("fund.change_guaranteecall",),
+        "close_recovery": ("fund.change_guaranteecall",),
+    }
 
     def _done(self, guarantee):
         return self.answer(self.get_queryset().get(pk=guarantee.pk))
@@ -247,12 +289,13 @@ class GuaranteeViewSet(RegisterViewSetMixin, *READ):
         return self._done(guarantee)
 
 
-class FundInspectionViewSet(RegisterViewSetMixin, *READ):
+class FundInspectionViewSet(FundViewSetMixin, *READ):
     """The work team's inspections of how the money is used; misuse opens a follow-up."""
 
     queryset = FundInspection.objects.select_related("follow_up")
     serializer_class = s.FundInspectionSerializer
     filterset_class = FundInspectionFilterSet
+    action_permissions: ClassVar = {"create": ("fund.add_fundinspection",)}
 
     @extend_schema(request=s.InspectionInputSerializer, responses={201: s.FundInspectionSerializer})
     def create(self, request, *args, **kwargs):
@@ -260,11 +303,12 @@ class FundInspectionViewSet(RegisterViewSetMixin, *READ):
         return self.answer(self.get_queryset().get(pk=inspection.pk), status.HTTP_201_CREATED)
 
 
-class FollowUpViewSet(RegisterViewSetMixin, *READ):
+class FollowUpViewSet(FundViewSetMixin, *READ):
     queryset = FollowUp.objects.all()
     serializer_class = s.FollowUpSerializer
     filterset_class = FollowUpFilterSet
     action_scopes = {"close": "change"}
+    action_permissions: ClassVar = {"close": ("fund.change_followup",)}
 
     @extend_schema(request=s.FollowUpCloseInputSerializer, responses=s.FollowUpSerializer)
     @action(detail=True, methods=["post"])
