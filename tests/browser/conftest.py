@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from tests.organization.factories import PASSWORD
 
@@ -43,6 +44,11 @@ def browser(monkeypatch):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+        # With the loop running, Django (asgiref's Local) keeps this thread's connections apart
+        # from its usual ones: the test's ORM calls opened their own. Close them while the loop
+        # still runs; afterwards nothing can reach them, and they would stay open to the end of
+        # the run, where the test database cannot be dropped while they are.
+        connections.close_all()
 
 
 @pytest.fixture(autouse=True)
