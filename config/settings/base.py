@@ -156,12 +156,13 @@ CACHES = {
     "default": env.cache("CACHE_URL", default="locmemcache://"),
 }
 
-# Seconds an API list answer is kept for the same user and URL (organization.api.caching);
-# 0 turns it off. Clients send Cache-Control: no-cache for a fresh answer.
-API_LIST_CACHE_SECONDS = env.int("API_LIST_CACHE_SECONDS", default=10)
-# Seconds a checked API token is remembered (organization.api.authentication); a change to
-# the account, its permissions or the token forgets it at once. 0 checks every request.
-API_AUTH_CACHE_SECONDS = env.int("API_AUTH_CACHE_SECONDS", default=10)
+# Seconds an API list answer is kept for the same user and URL (organization.api.caching),
+# and a checked API token is remembered (organization.api.authentication); 0 turns either
+# off. Both rely on every process seeing the same cache (a user's own change, an account
+# deactivated), so they are on by default only with a shared cache (CACHE_URL, Redis).
+_SHARED_CACHE = not CACHES["default"]["BACKEND"].endswith("LocMemCache")
+API_LIST_CACHE_SECONDS = env.int("API_LIST_CACHE_SECONDS", default=10 if _SHARED_CACHE else 0)
+API_AUTH_CACHE_SECONDS = env.int("API_AUTH_CACHE_SECONDS", default=10 if _SHARED_CACHE else 0)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

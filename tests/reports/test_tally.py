@@ -190,3 +190,13 @@ def test_a_village_dashboard_has_no_empty_sub_region_table(client, users, regist
     assert 'data-testid="dashboard-table"' not in content
     township = client.get(reverse("reports:dashboard_region", args=[tree.a1.code]) + f"?year={YEAR}")
     assert 'data-testid="dashboard-table"' in township.content.decode()
+
+
+def test_the_command_refreshes_and_refuses_a_bad_year(tree, register):
+    from django.core.management.base import CommandError
+
+    out = io.StringIO()
+    call_command("refresh_tallies", "--year", str(YEAR), stdout=out)
+    assert "已写入 2 行" in out.getvalue()
+    with pytest.raises(CommandError, match="2000 到 2100"):
+        call_command("refresh_tallies", "--year", "1999", stdout=io.StringIO())
