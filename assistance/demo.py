@@ -57,6 +57,7 @@ DIFFICULTIES = [
     (DifficultyKind.TECHNOLOGY, "食用菌杂菌污染，需要技术指导。"),
 ]
 RESIDENT_NAMES = ["李桂芝", "王小军", "赵秀兰", "孙长海", "周玉芬", "吴德明"]
+REVEAL_PURPOSES = ["核对低保申请材料", "办理帮带对子登记"]
 
 
 def _write(stdout, message):
@@ -299,6 +300,8 @@ def build_demo_assistance(*, stdout=None) -> dict:
             household_size=3 + i,
             income_per_head=Decimal(2600 + i * 300),
         )
+        if i < len(REVEAL_PURPOSES):  # so that the reveal log (个人信息查阅记录) is not empty
+            services.poor_resident_id_reveal(actor=staff, resident=resident, purpose=REVEAL_PURPOSES[i])
         pair = services.mentor_pair_create(
             actor=staff, mentor=mentor, resident=resident, starts_on=_days_ago(280), goal="两年内人均纯收入超过脱贫标准"
         )

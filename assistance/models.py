@@ -649,6 +649,35 @@ class PoorResident(ScopedModelMixin, TimeStampedModel):
         return super().scope_q(user)
 
 
+class PoorResidentIdReveal(ScopedModelMixin, models.Model):
+    """Who saw a poor resident's full citizen ID number, and when (个人信息查阅记录);
+    the counterpart of members.IdNumberReveal, scoped like the resident."""
+
+    resident = models.ForeignKey(
+        PoorResident, verbose_name=_("贫困群众"), on_delete=models.CASCADE, related_name="id_reveals"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("查看人"), on_delete=models.PROTECT, related_name="+"
+    )
+    revealed_at = models.DateTimeField(_("查看时间"), auto_now_add=True)
+    purpose = models.CharField(_("用途"), max_length=64, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("贫困群众身份证号查看记录")
+        verbose_name_plural = _("贫困群众身份证号查看记录")
+        ordering = ["-revealed_at", "-id"]
+
+    def __str__(self):
+        return f"{self.user} → {self.resident.name}"
+
+    @classmethod
+    def scope_q(cls, user):
+        # exactly the residents the user reaches (a work team: its villages)
+        return Q(resident__in=PoorResident.objects.filter(PoorResident.scope_q(user)).values("pk"))
+
+
 class MentorPair(ScopedModelMixin, TimeStampedModel):
     """A mentor and a poor resident paired (结成对子)."""
 

@@ -41,6 +41,7 @@ from .models import (
     MentorPair,
     Pairing,
     PoorResident,
+    PoorResidentIdReveal,
     UrbanCentre,
     VisitNote,
     VisitPolicy,
@@ -611,6 +612,18 @@ def poor_resident_save(*, actor, resident: PoorResident | None = None, **fields)
     if clash:
         raise ValidationError({"id_number": _("该身份证号码已登记为贫困群众，不能重复登记。")})
     return _save(resident, actor)
+
+
+@transaction.atomic
+def poor_resident_id_reveal(*, actor, resident: PoorResident, purpose: str = "") -> str:
+    """The full number, for those whose role may reveal ID numbers (the same right as for a
+    member's, members.reveal_id_number); every reveal is logged."""
+    if not actor.has_perm("members.reveal_id_number"):
+        raise ValidationError(_("您的角色不能查看完整身份证号码。"))
+    if not PoorResident.objects.visible_to(actor).filter(pk=resident.pk).exists():
+        raise ValidationError(_("该贫困群众不在您的范围内。"))
+    PoorResidentIdReveal.objects.create(resident=resident, user=actor, purpose=(purpose or "").strip()[:64])
+    return resident.id_number
 
 
 @transaction.atomic

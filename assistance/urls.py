@@ -127,6 +127,11 @@ urlpatterns = [
         edit=views.PoorResidentEditView,
         history=views.PoorResidentHistoryView,
     ),
+    path(
+        "poor-residents/<int:pk>/reveal-id/",
+        views.PoorResidentRevealIdView.as_view(),
+        name="poorresident_reveal_id",
+    ),
     *crud(
         "mentor-pairs",
         "mentorpair",

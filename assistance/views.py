@@ -3,13 +3,15 @@
 import mimetypes
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from members import idnumbers
+from members.forms import RevealForm
 from organization.generic import (
     ObjectDetailView,
     ObjectEditView,
@@ -681,10 +683,44 @@ class PoorResidentDetailView(DetailRowsMixin, ObjectDetailView):
     history_url_name = "assistance:poorresident_history"
 
     def rows(self, obj):
-        # Masked for every role: the full number is shown only through a logged reveal, and
-        # the reveal log (members.IdNumberReveal) has none for poor residents.
+        # Masked for every role; the full number only once, after a logged reveal (PoorResidentRevealIdView).
         label = obj._meta.get_field("id_number").verbose_name
-        return [(name, obj.masked_id_number if name == label else value) for name, value in super().rows(obj)]
+        number = render_to_string(
+            "assistance/_poorresident_id_number.html",
+            {
+                "resident": obj,
+                "revealed_id": self.request.session.pop(reveal_session_key(obj), None),
+                "can_reveal": self.request.user.has_perm("members.reveal_id_number"),
+            },
+            request=self.request,
+        )
+        return [(name, number if name == label else value) for name, value in super().rows(obj)]
+
+
+def reveal_session_key(resident) -> str:
+    # apart from members' "revealed-<pk>": a member and a resident may share a pk
+    return f"revealed-poorresident-{resident.pk}"
+
+
+class PoorResidentRevealIdView(ObjectDetailView):
+    """POST only: show the full number once, and log who saw it (as members.views.RevealIdView)."""
+
+    queryset = PoorResident.objects.all()
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        resident = self.get_object()  # outside the jurisdiction: 404, whatever the role
+        if not request.user.has_perm("members.reveal_id_number"):
+            raise PermissionDenied(_("您的角色不能查看完整身份证号码。"))
+        form = RevealForm(request.POST)
+        purpose = form.cleaned_data["purpose"] if form.is_valid() else ""
+        try:
+            number = services.poor_resident_id_reveal(actor=request.user, resident=resident, purpose=purpose)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            request.session[reveal_session_key(resident)] = number
+        return redirect(resident.get_absolute_url())
 
 
 class PoorResidentEditView(ServiceEditView):

@@ -1,8 +1,8 @@
 """Serializers for the assistance API, output and input apart.
 
-Output serializers shape what a client reads (ID numbers of poor residents masked
-unless the role may reveal them). Input serializers only parse: the rules are in
-assistance.services. Related records to choose from are narrowed to the user's scope.
+Output serializers shape what a client reads (ID numbers of poor residents always
+masked; the full number only through the logged ``reveal-id``). Input serializers only
+parse: the rules are in assistance.services. Related records to choose from are narrowed to the user's scope.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +11,7 @@ from rest_framework import serializers
 from rest_framework.validators import UniqueTogetherValidator, UniqueValidator
 
 from members import idnumbers
-from members.api.serializers import label, person
+from members.api.serializers import MaskedIdNumberField, label, person
 from members.models import Member
 from organization.models import Region, User
 
@@ -282,19 +282,13 @@ class MentorSerializer(serializers.ModelSerializer):
 
 
 class PoorResidentSerializer(serializers.ModelSerializer):
-    id_number = serializers.SerializerMethodField(help_text=_("身份证号码（无查看权限的角色脱敏显示）"))
+    id_number = MaskedIdNumberField()  # for every role; the full number via ``reveal-id``, logged
     village = serializers.CharField(source="village.code", read_only=True)
 
     class Meta:
         model = PoorResident
         fields = ["id", "name", "id_number", "village", "household_size", "income_per_head", "phone"]
         read_only_fields = fields
-
-    def get_id_number(self, resident) -> str:
-        request = self.context.get("request")
-        if request is not None and request.user.has_perm("members.reveal_id_number"):
-            return resident.id_number
-        return idnumbers.mask(resident.id_number)
 
 
 class MentorOutcomeSerializer(serializers.ModelSerializer):
@@ -508,6 +502,12 @@ class PoorResidentInputSerializer(InputSerializer):
         model = PoorResident
         fields = ["name", "id_number", "village", "household_size", "income_per_head", "phone"]
         extra_kwargs = {"id_number": {"max_length": 24}}
+
+    def validate_id_number(self, value):
+        # The record sent back as it was read (masked) keeps its number, as on the edit page.
+        if self.instance is not None and value.strip() == idnumbers.mask(self.instance.id_number):
+            return self.instance.id_number
+        return value
 
 
 class MentorPairInputSerializer(InputSerializer):

@@ -9,9 +9,11 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from members.api.views import RegisterViewSetMixin
+from members.api.serializers import IdNumberRevealInputSerializer, IdNumberSerializer
+from members.api.views import CanRevealIdNumber, RegisterViewSetMixin
 
 from .. import services
 from ..choices import HelperKind
@@ -278,11 +280,12 @@ class MentorViewSet(RegisterViewSetMixin, *READ):
 
 
 class PoorResidentViewSet(RegisterViewSetMixin, *READ):
-    """Poor people who are not party members (贫困群众); ID numbers masked unless the role may see them."""
+    """Poor people who are not party members (贫困群众). ID numbers are masked; the full number via ``reveal-id``."""
 
     queryset = PoorResident.objects.select_related("village")
     serializer_class = s.PoorResidentSerializer
     filterset_class = PoorResidentFilterSet
+    action_scopes = {"reveal_id": "view"}
 
     @extend_schema(request=s.PoorResidentInputSerializer, responses={201: s.PoorResidentSerializer})
     def create(self, request, *args, **kwargs):
@@ -294,6 +297,18 @@ class PoorResidentViewSet(RegisterViewSetMixin, *READ):
         resident = self.get_object()
         fields = self.parse(s.PoorResidentInputSerializer, instance=resident, partial=True)
         return self.answer(services.poor_resident_save(actor=request.user, resident=resident, **fields))
+
+    @extend_schema(request=IdNumberRevealInputSerializer, responses=IdNumberSerializer)
+    @action(
+        detail=True, methods=["post"], url_path="reveal-id", permission_classes=[IsAuthenticated, CanRevealIdNumber]
+    )
+    def reveal_id(self, request, *args, **kwargs):
+        """The full citizen ID number; every reveal is logged."""
+        resident = self.get_object()
+        number = services.poor_resident_id_reveal(
+            actor=request.user, resident=resident, **self.parse(IdNumberRevealInputSerializer)
+        )
+        return Response({"id_number": number})
 
 
 class MentorPairViewSet(RegisterViewSetMixin, *READ):

@@ -267,9 +267,8 @@ def test_work_team_cannot_decide_a_proposal(world, team_client):
 
 @pytest.mark.parametrize("role", ["county_staff", "township_staff", "work_team"])
 def test_poor_resident_id_is_masked_on_every_page_for_every_role(world, tree, users, client, role):
-    """The full number is shown only through a logged reveal, and the reveal log
-    (members.IdNumberReveal) has none for poor residents: masked even for staff who may
-    reveal a member's number, on the edit form and in the history too."""
+    """The full number is shown only through a logged reveal (PoorResidentRevealIdView):
+    masked even for staff who may reveal it, on the edit form and in the history too."""
     number = id_number()
     resident = services.poor_resident_save(actor=None, name="李桂芝", id_number=number, village=tree.a1v)
     old_masked = resident.masked_id_number
