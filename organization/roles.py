@@ -123,10 +123,17 @@ def role_permissions() -> dict[str, dict[str, frozenset[str]]]:
 
 
 def permissions_for_role(role: str) -> set[str]:
-    """Django permission names (``app_label.action_model``) a role holds."""
+    """Django permission names (``app_label.action_model``) a role holds (a new set each
+    call: ModelBackend adds the account's own permissions to it)."""
+    return set(_role_permission_names(role))
+
+
+@cache
+def _role_permission_names(role: str) -> frozenset[str]:
+    # roles are code, so a role's names are worked out once per process, not per request
     perms = set()
     for label, actions in role_permissions().get(role, {}).items():
         app_label, model_name = label.split(".")
         for action in actions:
             perms.add(f"{app_label}.{action}_{model_name}" if action in MODEL_ACTIONS else f"{app_label}.{action}")
-    return perms
+    return frozenset(perms)

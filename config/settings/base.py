@@ -155,6 +155,13 @@ STORAGES = {
 CACHES = {
     "default": env.cache("CACHE_URL", default="locmemcache://"),
 }
+if CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache":
+    # A cache outage must not take pages or the API down: every call is a logged miss,
+    # and a hung Redis costs a request at most a second.
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1, "IGNORE_EXCEPTIONS": True}
+    )
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 # Seconds an API list answer is kept for the same user and URL (organization.api.caching),
 # and a checked API token is remembered (organization.api.authentication); 0 turns either

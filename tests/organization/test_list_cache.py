@@ -144,3 +144,21 @@ def test_query_strings_are_different_answers(tree, users):
     api = client_for(users.county_staff)
     assert names(api.get(URL + "?q=张三")) == {"张三"}
     assert names(api.get(URL + "?q=李四")) == {"李四"}
+
+
+def test_a_cache_outage_costs_speed_not_answers(settings, tree, users):
+    """CACHE_URL names a Redis that is down: lists and token checks still answer, from the database."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1, "IGNORE_EXCEPTIONS": True},
+        }
+    }
+    settings.API_AUTH_CACHE_SECONDS = 10
+    make_member(tree.a1v, name="照常")
+    api = client_for(users.county_staff)
+    for _ in range(2):
+        response = api.get(URL)
+        assert names(response) == {"照常"}
+        assert response["X-List-Cache"] == "miss"
