@@ -57,7 +57,8 @@ def test_one_decision_wins(tree, users, attempt):
     results = decide_together(users.county_staff.pk, project.pk)
     assert results.count("ok") == 1, results
     losers = [r for r in results if r != "ok"]
-    assert all(isinstance(r, ValidationError) and "不能" in " ".join(r.messages) for r in losers), losers
+    # each loser is told the state the project is now in (services.wrong_state_message)
+    assert all(isinstance(r, ValidationError) and "当前状态为" in " ".join(r.messages) for r in losers), losers
     project.refresh_from_db()
     assert project.status in (ProjectStatus.APPROVED, ProjectStatus.REFUSED)
     decisions = project.history.filter(status__in=[ProjectStatus.APPROVED, ProjectStatus.REFUSED])
