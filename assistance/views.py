@@ -3,7 +3,7 @@
 import mimetypes
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from members import idnumbers
-from members.forms import RevealForm
+from members.views import RevealIdView
 from organization.generic import (
     ObjectDetailView,
     ObjectEditView,
@@ -702,25 +702,16 @@ def reveal_session_key(resident) -> str:
     return f"revealed-poorresident-{resident.pk}"
 
 
-class PoorResidentRevealIdView(ObjectDetailView):
-    """POST only: show the full number once, and log who saw it (as members.views.RevealIdView)."""
+class PoorResidentRevealIdView(RevealIdView):
+    """POST only: show the full number once, and log who saw it (members' view, the residents' log)."""
 
     queryset = PoorResident.objects.all()
-    http_method_names = ["post"]
 
-    def post(self, request, *args, **kwargs):
-        resident = self.get_object()  # outside the jurisdiction: 404, whatever the role
-        if not request.user.has_perm("members.reveal_id_number"):
-            raise PermissionDenied(_("您的角色不能查看完整身份证号码。"))
-        form = RevealForm(request.POST)
-        purpose = form.cleaned_data["purpose"] if form.is_valid() else ""
-        try:
-            number = services.poor_resident_id_reveal(actor=request.user, resident=resident, purpose=purpose)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            request.session[reveal_session_key(resident)] = number
-        return redirect(resident.get_absolute_url())
+    def reveal(self, obj, purpose: str) -> str:
+        return services.poor_resident_id_reveal(actor=self.request.user, resident=obj, purpose=purpose)
+
+    def session_key(self, obj) -> str:
+        return reveal_session_key(obj)
 
 
 class PoorResidentEditView(ServiceEditView):
