@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from members import idnumbers
-from members.models import Member, MemberScopedMixin, member_scope_q
+from members.models import IdNumberRevealRecord, Member, MemberScopedMixin, member_scope_q
 from organization.choices import Role
 from organization.models import Region, TimeStampedModel
 from organization.scoping import ScopedModelMixin, ScopedQuerySet
@@ -649,25 +649,16 @@ class PoorResident(ScopedModelMixin, TimeStampedModel):
         return super().scope_q(user)
 
 
-class PoorResidentIdReveal(ScopedModelMixin, models.Model):
-    """Who saw a poor resident's full citizen ID number, and when (个人信息查阅记录);
-    the counterpart of members.IdNumberReveal, scoped like the resident."""
+class PoorResidentIdReveal(ScopedModelMixin, IdNumberRevealRecord):
+    """Who saw a poor resident's full citizen ID number, and when; scoped like the resident."""
 
     resident = models.ForeignKey(
         PoorResident, verbose_name=_("贫困群众"), on_delete=models.CASCADE, related_name="id_reveals"
     )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("查看人"), on_delete=models.PROTECT, related_name="+"
-    )
-    revealed_at = models.DateTimeField(_("查看时间"), auto_now_add=True)
-    purpose = models.CharField(_("用途"), max_length=64, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
-
-    class Meta:
+    class Meta(IdNumberRevealRecord.Meta):
         verbose_name = _("贫困群众身份证号查看记录")
         verbose_name_plural = _("贫困群众身份证号查看记录")
-        ordering = ["-revealed_at", "-id"]
 
     def __str__(self):
         return f"{self.user} → {self.resident.name}"

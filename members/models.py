@@ -546,10 +546,10 @@ class FileNumberSequence(models.Model):
         return f"{self.county.name}：{self.last}"
 
 
-class IdNumberReveal(MemberScopedMixin, models.Model):
-    """Who saw a member's full citizen ID number, and when (个人信息查阅记录)."""
+class IdNumberRevealRecord(models.Model):
+    """Who saw a full citizen ID number, when and why (个人信息查阅记录): one table per kind
+    of person (members here, 贫困群众 in assistance), each adding the person and its scope."""
 
-    member = models.ForeignKey(Member, verbose_name=_("贫困党员"), on_delete=models.CASCADE, related_name="id_reveals")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("查看人"), on_delete=models.PROTECT, related_name="+"
     )
@@ -559,9 +559,18 @@ class IdNumberReveal(MemberScopedMixin, models.Model):
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
+        abstract = True
+        ordering = ["-revealed_at", "-id"]
+
+
+class IdNumberReveal(MemberScopedMixin, IdNumberRevealRecord):
+    """Who saw a member's full citizen ID number, and when."""
+
+    member = models.ForeignKey(Member, verbose_name=_("贫困党员"), on_delete=models.CASCADE, related_name="id_reveals")
+
+    class Meta(IdNumberRevealRecord.Meta):
         verbose_name = _("身份证号查看记录")
         verbose_name_plural = _("身份证号查看记录")
-        ordering = ["-revealed_at", "-id"]
 
     def __str__(self):
         return f"{self.user} → {self.member.name}"
