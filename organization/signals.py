@@ -4,17 +4,13 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from rest_framework.authtoken.models import Token
 
-from .api.authentication import forget
+from .api.authentication import forget, forget_user
 from .models import User
-
-
-def _forget_user(user_pk) -> None:
-    forget(*Token.objects.filter(user_id=user_pk).values_list("key", flat=True))
 
 
 @receiver(post_save, sender=User, dispatch_uid="organization.forget_tokens_on_user_save")
 def user_saved(sender, instance, **kwargs):
-    _forget_user(instance.pk)
+    forget_user(instance.pk)
 
 
 @receiver(m2m_changed, sender=User.user_permissions.through, dispatch_uid="organization.forget_tokens_on_perms")
@@ -22,10 +18,10 @@ def permissions_changed(sender, instance, action, pk_set, **kwargs):
     if not action.startswith("post_"):
         return
     if isinstance(instance, User):
-        _forget_user(instance.pk)
+        forget_user(instance.pk)
     elif pk_set:  # changed from the permission's side
         for user_pk in pk_set:
-            _forget_user(user_pk)
+            forget_user(user_pk)
 
 
 @receiver([post_save, post_delete], sender=Token, dispatch_uid="organization.forget_changed_token")

@@ -1,6 +1,7 @@
 """Token authentication for the API: one query, and none for a token checked moments ago."""
 
 import hashlib
+import secrets
 
 from django.conf import settings
 from django.core.cache import cache
@@ -16,14 +17,31 @@ def seconds() -> int:
     return max(0, int(getattr(settings, "API_AUTH_CACHE_SECONDS", 0)))
 
 
-def cache_key(key: str) -> str:
+def digest(key: str) -> str:
     # the token itself never becomes a cache key
-    return f"{PREFIX}:{hashlib.sha256(key.encode()).hexdigest()}"
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def cache_key(key: str) -> str:
+    return f"{PREFIX}:{digest(key)}"
+
+
+def stamp_key(token_digest: str) -> str:
+    """Where the stamp of a remembered token lives: answers kept for the token carry it
+    (organization.api.caching) and are served only while it is the same."""
+    return f"{PREFIX}-stamp:{token_digest}"
 
 
 def forget(*keys: str) -> None:
-    """Drop remembered tokens (organization.signals calls it when an account or token changes)."""
-    cache.delete_many([cache_key(key) for key in keys])
+    """Drop remembered tokens, and with them every answer kept for them (organization.signals
+    calls it when an account or token changes; a user's own write calls forget_user)."""
+    cache.delete_many([name for key in keys for name in (cache_key(key), stamp_key(digest(key)))])
+
+
+def forget_user(user_pk) -> None:
+    from rest_framework.authtoken.models import Token
+
+    forget(*Token.objects.filter(user_id=user_pk).values_list("key", flat=True))
 
 
 class TokenWithJurisdictionAuthentication(TokenAuthentication):
@@ -61,5 +79,7 @@ class TokenWithJurisdictionAuthentication(TokenAuthentication):
             # ModelBackend's own cache of the account's permissions: known empty, no query
             user._user_perm_cache = set()
         if ttl:
-            cache.set(cache_key(key), (user, token), ttl)
+            # a new stamp for each check against the database, kept exactly as long as the token
+            token.answer_stamp = secrets.token_hex(8)
+            cache.set_many({cache_key(key): (user, token), stamp_key(digest(key)): token.answer_stamp}, ttl)
         return user, token

@@ -11,6 +11,15 @@ serializing a page again (a client polling a list, a phone refreshing).
   included, see ``RecentWriteMiddleware``), their lists are computed fresh until any
   answer cached before the change has expired. Other users' changes show within the TTL.
 - Only JSON answers with status 200 are kept.
+
+A client that sends a token (``Authorization: Token …``) is served its repeated lists
+before anything else runs (``TokenAnswerMiddleware``): one round trip to the cache, no
+URL resolution, no DRF, no database. Such an answer is served only while the token's
+stamp (organization.api.authentication) is the one it was computed under: the stamp is
+made when the token is checked against the database and dropped with the remembered
+token, so the answer is trusted exactly as long and as far as the token is (a deleted
+token, a deactivated or moved account, changed permissions and the user's own write all
+drop it at once).
 """
 
 import hashlib
@@ -20,6 +29,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils import translation
+
+from . import authentication
 
 PREFIX = "api-list"
 
@@ -51,6 +62,7 @@ def _key(request) -> str | None:
 
 
 def _asks_fresh(request) -> bool:
+    # request.headers on both Django's and DRF's request
     asked = request.headers.get("Cache-Control", "") + request.headers.get("Pragma", "")
     return "no-cache" in asked or "no-store" in asked
 
@@ -84,6 +96,11 @@ def keep(request, response) -> None:
 
     response["X-List-Cache"] = "miss"
     response.add_post_render_callback(store)
+    stamp = getattr(request.auth, "answer_stamp", None)
+    if stamp is not None and request.auth.key == _token_of(request):
+        # authenticated by the token the header names (not a session beside it): the
+        # middleware keeps the answer, with every header, for that token
+        request._request.token_answer_stamp = stamp
 
 
 def note_write(user) -> None:
@@ -92,6 +109,71 @@ def note_write(user) -> None:
         # twice the TTL: an answer computed while the change was being made, and kept just
         # after it, must expire before the mark does
         cache.set(_wrote_key(user.pk), 1, 2 * seconds())
+        if authentication.seconds():
+            authentication.forget_user(user.pk)  # and the answers kept for their tokens
+
+
+def _token_of(request) -> str | None:
+    kind, _, key = request.headers.get("Authorization", "").partition(" ")
+    return key.strip() or None if kind.lower() == "token" else None
+
+
+def _token_answer_keys(request) -> tuple[str, str] | None:
+    """(stamp key, answer key) for a token's GET of an API list, or None when it may not be kept for the token."""
+    if request.method != "GET" or not request.path.startswith(API_PREFIX):
+        return None
+    if not seconds() or not authentication.seconds():
+        return None
+    token = _token_of(request)
+    if token is None or settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return None  # with a session beside it DRF authenticates the session, not the token
+    token_digest = authentication.digest(token)
+    # everything the answer depends on besides the token: URL, negotiated format, chosen language
+    asked = "\n".join(
+        (
+            request.get_full_path(),
+            request.headers.get("Accept", ""),
+            request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, ""),
+        )
+    )
+    answer = f"{PREFIX}:token:{token_digest}:{hashlib.sha256(asked.encode()).hexdigest()}"
+    return authentication.stamp_key(token_digest), answer
+
+
+API_PREFIX = "/api/"
+UNKEPT_HEADERS = frozenset({"age", "x-list-cache", "set-cookie"})
+
+
+class TokenAnswerMiddleware:
+    """Serves a token client's repeated API list from the cache before the rest of the
+    stack runs, and keeps the answers the list views mark for it (with the headers the
+    inner middleware added). Placed just inside SecurityMiddleware and WhiteNoise."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        keys = _token_answer_keys(request)
+        if keys is None:
+            return self.get_response(request)
+        stamp_key, answer_key = keys
+        # asked fresh: computed by the view, and the fresh answer replaces the one kept
+        found = {} if _asks_fresh(request) else cache.get_many(keys)  # one round trip
+        kept, stamp = found.get(answer_key), found.get(stamp_key)
+        if kept is not None and stamp is not None and kept[0] == stamp:
+            _, content, headers, stored_at = kept
+            response = HttpResponse(content)
+            for name, value in headers:
+                response[name] = value
+            response["Age"] = str(max(0, int(time.time() - stored_at)))
+            response["X-List-Cache"] = "hit"
+            return response
+        response = self.get_response(request)
+        stamp = getattr(request, "token_answer_stamp", None)
+        if stamp is not None and response.status_code == 200 and not response.cookies and not response.streaming:
+            headers = [(name, value) for name, value in response.items() if name.lower() not in UNKEPT_HEADERS]
+            cache.set(answer_key, (stamp, response.content, headers, time.time()), seconds())
+        return response
 
 
 class RecentWriteMiddleware:

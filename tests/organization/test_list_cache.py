@@ -16,9 +16,12 @@ pytestmark = pytest.mark.django_db
 URL = "/api/v1/members/"
 
 
-@pytest.fixture(autouse=True)
-def list_cache(settings):
+@pytest.fixture(autouse=True, params=[0, 10], ids=["lists only", "with tokens remembered"])
+def list_cache(request, settings):
+    """Every rule here holds with and without the token cache, i.e. also for the answers
+    served before DRF runs (TokenAnswerMiddleware, on only when both caches are)."""
     settings.API_LIST_CACHE_SECONDS = 10
+    settings.API_AUTH_CACHE_SECONDS = request.param
     cache.clear()
     yield
     cache.clear()
