@@ -645,10 +645,7 @@ def check_rows(sheet: RegisterSheet, *, user, progress: ProgressCallback | None 
             _check_against_id(row, cells, gender_col, birth_col)
         if joined := values.get("joined_party_on"):
             _check_joined(row, joined, columns["joined_party_on"])
-        row.place = tuple(
-            normalize_text(cells[col]) if col is not None and col < width and not _is_blank(cells[col]) else ""
-            for col in place_cols
-        )
+        row.place = place_of(cells, place_cols)
         if not row.place[0]:
             row.reject(_("请填写所在村（社区）。"), columns["village"])
         rows.append(row)
@@ -698,19 +695,56 @@ def _check_joined(row: RegisterRow, joined: date, column: int) -> None:
         row.reject(_("%(day)s 早于年满18周岁，请核对。") % {"day": f"{joined:%Y.%m}"}, column)
 
 
+def villages_by_name(user, names: set[str] | None = None) -> dict[str, list[Region]]:
+    """The villages the user may import into, by name (only those ``names`` if given); one query."""
+    visible = Region.objects.visible_to(user).filter(level=RegionLevel.VILLAGE).select_related("parent__parent")
+    if names is not None:
+        visible = visible.filter(name__in=names)
+    by_name: dict[str, list[Region]] = defaultdict(list)
+    for village in visible:
+        by_name[village.name].append(village)
+    return by_name
+
+
+def village_candidates(place: tuple[str, str, str], by_name: dict[str, list[Region]]) -> list[Region]:
+    """The villages a row's 村、乡镇、县区 may mean; exactly one is a resolved place."""
+    village_name, township_name, county_name = place
+    candidates = by_name.get(village_name, [])
+    if township_name:
+        candidates = [v for v in candidates if _same_place(v.parent.name, township_name)]
+    if county_name:
+        candidates = [v for v in candidates if _same_place(v.parent.parent.name, county_name)]
+    return candidates
+
+
+def place_of(cells: list, place_cols: list) -> tuple[str, str, str]:
+    """The row's (村, 乡镇, 县区) as written, normalized; "" where blank or missing."""
+    width = len(cells)
+    return tuple(
+        normalize_text(cells[col]) if col is not None and col < width and not _is_blank(cells[col]) else ""
+        for col in place_cols
+    )
+
+
+def id_of(cells: list, col: int) -> str:
+    """The row's ID number as check_rows reads it, or "" where the cell is blank or bad."""
+    raw = cells[col] if col < len(cells) else ""
+    if raw == "" or raw is None or (raw.__class__ is str and raw.isspace()):
+        return ""
+    if isinstance(raw, str) and raw[0] == "'" and raw[1:2] in _ESCAPED:
+        raw = raw[1:]
+    try:
+        return clean_id_number(raw)
+    except CellError:
+        return ""
+
+
 def _resolve_villages(rows: list[RegisterRow], sheet: RegisterSheet, *, user) -> None:
     """Village names to villages, within the user's jurisdiction; one query (two if some are not found)."""
     names = {row.place[0] for row in rows if row.place[0]}
     if not names:
         return
-    visible = (
-        Region.objects.visible_to(user)
-        .filter(level=RegionLevel.VILLAGE, name__in=names)
-        .select_related("parent__parent")
-    )
-    by_name: dict[str, list[Region]] = defaultdict(list)
-    for village in visible:
-        by_name[village.name].append(village)
+    by_name = villages_by_name(user, names)
     missing = names - set(by_name)
     elsewhere = set()
     if missing:
@@ -724,11 +758,7 @@ def _resolve_villages(rows: list[RegisterRow], sheet: RegisterSheet, *, user) ->
         village_name, township_name, county_name = row.place
         if not village_name:
             continue
-        candidates = by_name.get(village_name, [])
-        if township_name:
-            candidates = [v for v in candidates if _same_place(v.parent.name, township_name)]
-        if county_name:
-            candidates = [v for v in candidates if _same_place(v.parent.parent.name, county_name)]
+        candidates = village_candidates(row.place, by_name)
         if len(candidates) == 1:
             row.values["village"] = candidates[0]
         elif len(candidates) > 1:
@@ -795,17 +825,23 @@ def _existing_members(ids: list[str]) -> dict[str, Member]:
     return found
 
 
-def plan_rows(rows: list[RegisterRow], *, user, today: date | None = None) -> None:
+def plan_rows(
+    rows: list[RegisterRow], *, user, today: date | None = None, elsewhere: frozenset[int] = frozenset()
+) -> None:
     """Decide each row's action; updates are applied to the loaded members, nothing is saved.
 
     The same ID number twice: a later row identical to the first is ``unchanged`` (the
     file already says it, once), a different one is rejected, pointing at the first row.
+    ``elsewhere``: numbers of rows whose ID number first appears in another part of the
+    file (members.import_parts); they are left without an action, for the merge to settle.
     """
     today = today or timezone.localdate()
     first_seen: dict[str, RegisterRow] = {}
     repeats: list[tuple[RegisterRow, RegisterRow]] = []
     for row in rows:
         row.action = ""
+        if elsewhere and row.number in elsewhere:
+            continue
         if row.id_number:
             first = first_seen.setdefault(row.id_number, row)
             if first is not row:
@@ -813,7 +849,11 @@ def plan_rows(rows: list[RegisterRow], *, user, today: date | None = None) -> No
                 continue
         if row.errors:
             row.action = REJECTED
-    candidates = [row for row in rows if not row.action and first_seen.get(row.id_number) is row]
+    candidates = [
+        row
+        for row in rows
+        if not row.action and first_seen.get(row.id_number) is row and not (elsewhere and row.number in elsewhere)
+    ]
     existing = _existing_members([row.id_number for row in candidates])
     needs_route = []
     defaults = _member_defaults()
@@ -848,28 +888,38 @@ def plan_rows(rows: list[RegisterRow], *, user, today: date | None = None) -> No
             _apply_update(row, today)
     _flag_possible_duplicates([row for row in candidates if row.action == CREATED], user=user)
     for row, first in repeats:
-        # first.errors may have grown while planning; its cell errors come first.
-        same_cells = row.errors == first.errors[: len(row.errors)]
-        identical = same_cells and _comparable(first.values) == _comparable(row.values)
-        if identical and first.action != REJECTED:
-            row.action = UNCHANGED
-            row.notes.append(_("与第 %(row)d 行重复，按第 %(row)d 行处理。") % {"row": first.number})
-        elif identical:
-            row.reject(_("与第 %(row)d 行重复，而第 %(row)d 行未能导入。") % {"row": first.number})
-            row.action = REJECTED
-        else:
-            row.reject(
-                _("与第 %(row)d 行是同一身份证号码但内容不同；同一人只能出现一次，请核对后只保留一行。")
-                % {"row": first.number}
-            )
-            row.action = REJECTED
+        settle_repeat(row, first, same_values=_comparable(first.values) == _comparable(row.values))
     for row in rows:
         if row.action != REJECTED:
             row.values = {}  # now in row.member (or unchanged): ~1 KB a row less to hold while writing
 
 
+def settle_repeat(row: RegisterRow, first: RegisterRow, *, same_values: bool) -> None:
+    """A later row with the ID number of ``first`` (planned already): unchanged or rejected."""
+    # first.errors may have grown while planning; its cell errors come first.
+    identical = same_values and row.errors == first.errors[: len(row.errors)]
+    if identical and first.action != REJECTED:
+        row.action = UNCHANGED
+        row.notes.append(_("与第 %(row)d 行重复，按第 %(row)d 行处理。") % {"row": first.number})
+    elif identical:
+        row.reject(_("与第 %(row)d 行重复，而第 %(row)d 行未能导入。") % {"row": first.number})
+        row.action = REJECTED
+    else:
+        row.reject(
+            _("与第 %(row)d 行是同一身份证号码但内容不同；同一人只能出现一次，请核对后只保留一行。")
+            % {"row": first.number}
+        )
+        row.action = REJECTED
+
+
 def _comparable(values: dict) -> dict:
     return {k: (v.pk if isinstance(v, Region) else sorted(v) if isinstance(v, list) else v) for k, v in values.items()}
+
+
+def values_key(values: dict) -> str:
+    """The row's values as one string, equal for two rows exactly when _comparable says so
+    (cleaned values are str, int, bool, date, Decimal quantized to 0.01, lists, villages)."""
+    return repr(sorted(_comparable(values).items()))
 
 
 def _plan_create(row: RegisterRow, today: date, defaults: list) -> None:
@@ -1455,20 +1505,28 @@ def execute_batch(batch: ImportBatch) -> ImportResult:
             )
     finally:
         cache.delete(PROGRESS_CACHE_KEY % batch.pk)
+    record_done(batch, result)
+    return result
+
+
+def record_done(batch: ImportBatch, result: ImportResult) -> None:
+    """The batch is imported: what each row became, the history it wrote, done."""
     _store_result(batch, result)
     batch.history_from, batch.history_to = result.history_from, result.history_to
     batch.lapsed_decisions = result.lapsed_decisions
     batch.status, batch.progress, batch.progress_note, batch.message = ImportBatchStatus.DONE, 100, "", ""
     batch.finished_at = timezone.now()
     batch.save()
-    return result
 
 
 MAX_ATTEMPTS = 3
 
 
-def batch_run(batch_id: int) -> ImportBatch | None:
+def batch_run(batch_id: int, *, split: Callable[[ImportBatch], bool] | None = None) -> ImportBatch | None:
     """Run a confirmed batch; idempotent, safe to redeliver.
+
+    ``split`` (members.tasks): offered the claimed batch first; True when it took the
+    batch over (checked per county in subtasks, written in one transaction by the last).
 
     The run holds the batch row's lock for the whole of its transaction, so a second
     delivery while a worker is alive finds it locked and returns; a worker that dies
@@ -1498,6 +1556,9 @@ def batch_run(batch_id: int) -> ImportBatch | None:
         batch.status = ImportBatchStatus.RUNNING
         batch.save(update_fields=["attempts", "status", "updated_at"])
     try:
+        if split is not None and split(batch):
+            batch.refresh_from_db()
+            return batch
         with transaction.atomic():
             if not ImportBatch.objects.select_for_update(skip_locked=True).filter(
                 pk=batch_id, status=ImportBatchStatus.RUNNING
@@ -1505,19 +1566,24 @@ def batch_run(batch_id: int) -> ImportBatch | None:
                 return batch  # another delivery took it between the two steps and runs it
             execute_batch(batch)
     except Exception as error:  # noqa: BLE001 - whatever failed, nothing was written; say so on the page
-        logger.exception("import batch %s failed", batch.pk)
-        if isinstance(error, RegisterFileError | PermissionDenied):
-            message = _message(error)
-        else:
-            message = _("导入失败，没有写入任何数据（%(error)s）。请稍后重试，或联系管理员。") % {
-                "error": type(error).__name__
-            }
-        # A fresh statement outside the rolled-back transaction (Django reconnects if the server went away).
-        ImportBatch.objects.filter(pk=batch.pk).update(
-            status=ImportBatchStatus.FAILED, message=message, finished_at=timezone.now(), updated_at=timezone.now()
-        )
-        batch.refresh_from_db()
+        fail_run(batch, error)
     return batch
+
+
+def fail_run(batch: ImportBatch, error: Exception) -> None:
+    """Record on the batch that its confirmed run failed and wrote nothing (call outside its transaction)."""
+    logger.exception("import batch %s failed", batch.pk)
+    if isinstance(error, RegisterFileError | PermissionDenied):
+        message = _message(error)
+    else:
+        message = _("导入失败，没有写入任何数据（%(error)s）。请稍后重试，或联系管理员。") % {
+            "error": type(error).__name__
+        }
+    # A fresh statement outside the rolled-back transaction (Django reconnects if the server went away).
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportBatchStatus.FAILED, message=message, finished_at=timezone.now(), updated_at=timezone.now()
+    )
+    batch.refresh_from_db()
 
 
 def import_file_as_batch(path, *, user) -> tuple[ImportBatch, ImportResult]:
