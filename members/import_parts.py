@@ -37,9 +37,11 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, models, transaction
+from django.db.models.base import ModelState
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from organization.choices import RegionLevel
 from organization.models import Region
 
 from . import importing, register_columns
@@ -125,10 +127,22 @@ def _member_values(member: Member) -> list:
 
 
 def _member_from(values: list, *, adding: bool) -> Member:
-    values = [_decode(value) if index in _TAGGED_FIELDS else value for index, value in enumerate(values)]
-    if adding:
-        return Member(*values)
-    return Member.from_db(connection.alias, _MEMBER_ATTNAMES, values)
+    """The member a part planned, as the write needs it: its fields' values, nothing else.
+
+    Model.__init__ would cost more than the write of the row (it sets each field through
+    its descriptor); the values were a Member's own, so they are put in place as they are.
+    """
+    member = Member.__new__(Member)
+    member.__dict__.update(
+        zip(
+            _MEMBER_ATTNAMES,
+            [_decode(value) if index in _TAGGED_FIELDS else value for index, value in enumerate(values)],
+            strict=True,
+        )
+    )
+    member._state = ModelState()
+    member._state.adding, member._state.db = adding, None if adding else connection.alias
+    return member
 
 
 def _row_line(row: importing.RegisterRow, key: str | None, *, with_member: bool) -> str:
@@ -187,6 +201,11 @@ def load_job(batch_id: int, phase: str) -> dict | None:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
 
 
+def may_span_counties(user) -> bool:
+    """Only a city's account can import rows of two counties: anyone else's villages are in one."""
+    return user.is_superuser or (user.region is not None and user.region.level == RegionLevel.CITY)
+
+
 def split_file(batch: ImportBatch, phase: str) -> dict | None:
     """Read the batch's workbook once and write each county's person rows to its part's input.
 
@@ -198,6 +217,8 @@ def split_file(batch: ImportBatch, phase: str) -> dict | None:
         return job  # a redelivered coordinator: the split was made
     user = batch.created_by
     importing._require_import_permission(user)
+    if not may_span_counties(user):
+        return None  # not worth reading the file to find out
     directory = part_directory(batch.pk, phase)
     directory.mkdir(parents=True, exist_ok=True)
     token = uuid.uuid4().hex

@@ -175,6 +175,13 @@ def test_a_file_of_one_county_or_of_few_rows_is_not_split(tree, users, settings)
     assert not directory.exists() or not any(directory.iterdir())  # nothing left behind
 
 
+def test_a_county_account_s_file_is_not_even_read_to_decide(tree, users, monkeypatch):
+    content, _rows = two_county_register(tree)
+    batch = new_batch(users.county_staff, content)  # 白河县's rows are outside its villages
+    monkeypatch.setattr(importing, "read_register", lambda source: pytest.fail("read to decide"))
+    assert import_parts.split_file(batch, import_parts.CHECK) is None
+
+
 # --- the same result as in one process ---------------------------------------------------------
 
 
