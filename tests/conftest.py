@@ -21,6 +21,17 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture(autouse=True, scope="session")
+def _media_root(tmp_path_factory):
+    """Uploads, bulletins and their parts go to this test process's own folder: never the
+    checkout's media/, and never another pytest-xdist process's (job ids repeat across
+    their databases, and bulletin parts are filed by job id)."""
+    from django.test import override_settings
+
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        yield
+
+
+@pytest.fixture(autouse=True, scope="session")
 def _flush_by_delete():
     """After each transactional test (live_server, threads) Django empties every table with one
     TRUNCATE. On PostgreSQL that makes new files for ~130 tables and their indexes: about 4 s

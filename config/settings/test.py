@@ -1,5 +1,7 @@
 """Settings for the test suite: fast hashing, in-memory mail and cache."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -17,4 +19,7 @@ STORAGES = {
 # Tests run tasks in-process unless a test asks for a real worker on the real broker.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = True
+# pytest-xdist runs the suite in several processes against one broker: each takes its own
+# default queue, so that one process's worker never takes another's task.
+CELERY_TASK_DEFAULT_QUEUE = f"celery-{os.environ.get('PYTEST_XDIST_WORKER', 'tests')}"
 LANGUAGE_CODE = "zh-hans"
