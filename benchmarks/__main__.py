@@ -14,7 +14,10 @@ The database named by DATABASE_URL is DROPPED and created again, so its name mus
    gunicorn serves the app on loopback and a load generator in other processes
    (benchmarks.load) hits the API list with a token and a trivial view on the same server.
 2. The register import (benchmarks.register_import) of ``--import-rows`` new people
-   against the bare openpyxl read of the same file. It runs last: it adds its own city.
+   against the bare openpyxl read of the same file. It adds its own county.
+3. The register import split per county (benchmarks.import_split): ``--split-rows`` people
+   in ``--split-counties`` counties, checked and imported in this process, then by one
+   and by two real Celery workers (CELERY_BROKER_URL, default Redis db 12); its own table.
 
 A benchmark, not a test: it prints one Markdown table with each target and whether it was met.
 """
@@ -227,10 +230,13 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8, help="concurrent connections of the load generator")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
     parser.add_argument("--quick", action="store_true", help="1,000 and 10,000 members, 10,000 rows, 5 s loads")
-    parser.add_argument("--skip", default="", help="comma-separated: import,bulletin,load")
+    parser.add_argument("--split-rows", type=int, default=40_000, help="rows of the split import (step 3)")
+    parser.add_argument("--split-counties", type=int, default=8)
+    parser.add_argument("--skip", default="", help="comma-separated: import,import_split,bulletin,load")
     args = parser.parse_args()
     if args.quick:
         args.sizes, args.import_rows, args.repeat, args.load_seconds = "1000,10000", 10_000, 8, 5
+        args.split_rows = 10_000
     sizes = sorted(int(size) for size in args.sizes.split(","))
     skip = set(filter(None, args.skip.split(",")))
 
@@ -383,6 +389,14 @@ def main() -> None:
             "yes" if ratio >= 1.0 else "no",
         )
 
+    split = None
+    if "import_split" not in skip:
+        from benchmarks import import_split
+
+        progress(f"register import split per county: {args.split_rows:,} rows in {args.split_counties} counties")
+        broker = os.environ.get("CELERY_BROKER_URL") or "redis://127.0.0.1:6379/12"
+        split = import_split.measure(args.split_rows, args.split_counties, 3, broker)
+
     header = ["measure", "members/rows", "queries", "median ms", "p95 ms", "figure", "target", "met"]
     order = {name: i for i, name in enumerate(pages)}
     rows.sort(key=lambda r: (order.get(r[0], len(order)), r[0], int(r[1].replace(",", "") or 0)))
@@ -396,6 +410,8 @@ def main() -> None:
     for line in rows:
         out.write("| " + " | ".join(line) + " |\n")
     out.write("\n" + "\n".join(notes) + "\n")
+    if split is not None:
+        import_split.write_table(out, split, args.split_rows, args.split_counties, 3)
 
 
 if __name__ == "__main__":

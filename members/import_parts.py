@@ -4,7 +4,8 @@ The steps (members.tasks sends them; in-process they run one after the other):
 
 1. ``split_file`` (the coordinator): reads the stored workbook once, sorts its person rows
    by the county their place resolves to (rows that resolve to none form a part of their
-   own) and writes each part's rows to MEDIA_ROOT/imports/parts/<batch>/<phase>/. The ID
+   own) and writes each part's rows to MEDIA_ROOT/imports/parts/<batch>/<phase>/. Only
+   a phase that ``phase_is_split`` (settings; off by default) gets here. The ID
    numbers are read here too, so that a row whose ID number first appears in another
    county's part is known to every part (``job["repeats"]``). A file with one county, or
    with no more than ``split_row_threshold()`` person rows, is not split (None).
@@ -24,6 +25,7 @@ The join is through the files, not a Celery chord (no result backend), as for th
 import json
 import logging
 import os
+import re
 import shutil
 import time
 import uuid
@@ -57,6 +59,15 @@ STATUS = {CHECK: ImportBatchStatus.CHECKING, RUN: ImportBatchStatus.RUNNING}
 def split_row_threshold() -> int:
     """A file is split only above this many person rows (and with two counties or more)."""
     return getattr(settings, "REGISTER_IMPORT_SPLIT_ROWS", importing.async_row_threshold())
+
+
+def phase_is_split(phase: str) -> bool:
+    """Whether a large file's check / confirmed run is split at all: neither by default. With two
+    workers at 8 counties neither finished reliably sooner, the run never (its write stays one
+    transaction on one worker); docs/performance.md, "Register import split per county"."""
+    if phase == RUN:
+        return bool(getattr(settings, "REGISTER_IMPORT_SPLIT_RUN", False))
+    return bool(getattr(settings, "REGISTER_IMPORT_SPLIT_CHECK", False))
 
 
 def part_directory(batch_id: int, phase: str) -> Path:
@@ -107,7 +118,7 @@ _DECODE = {
 
 
 def _decode(value):
-    # Only called on cells (never lists, except tagged ones) and on date and decimal fields.
+    # Only called on cells: never lists, except tagged ones.
     if value.__class__ is list:
         return _DECODE[value[0]](value[1])
     return value
@@ -115,11 +126,11 @@ def _decode(value):
 
 _MEMBER_FIELDS = Member._meta.concrete_fields
 _MEMBER_ATTNAMES = [field.attname for field in _MEMBER_FIELDS]
-_TAGGED_FIELDS = {
+_TAGGED_FIELDS = tuple(
     index
     for index, field in enumerate(_MEMBER_FIELDS)
     if isinstance(field, models.DateField | models.DecimalField)  # DateTimeField is a DateField
-}
+)
 
 
 def _member_values(member: Member) -> list:
@@ -132,14 +143,11 @@ def _member_from(values: list, *, adding: bool) -> Member:
     Model.__init__ would cost more than the write of the row (it sets each field through
     its descriptor); the values were a Member's own, so they are put in place as they are.
     """
+    for index in _TAGGED_FIELDS:
+        if values[index].__class__ is list:
+            values[index] = _DECODE[values[index][0]](values[index][1])
     member = Member.__new__(Member)
-    member.__dict__.update(
-        zip(
-            _MEMBER_ATTNAMES,
-            [_decode(value) if index in _TAGGED_FIELDS else value for index, value in enumerate(values)],
-            strict=True,
-        )
-    )
+    member.__dict__.update(zip(_MEMBER_ATTNAMES, values, strict=True))
     member._state = ModelState()
     member._state.adding, member._state.db = adding, None if adding else connection.alias
     return member
@@ -196,6 +204,20 @@ def _sheet(job: dict, rows, row_count: int = 0) -> importing.RegisterSheet:
     )
 
 
+_CANONICAL_ID = re.compile(r"\d{17}[\dX]")
+
+
+def _id_key(cells: list, col: int) -> str:
+    """The row's ID number as check_rows reads it, for finding it in another part. A cell that
+    is already in the normal form is its own key, unvalidated: validating every row's number
+    was a third of the grouping, and only a number seen in two parts needs it (split_file).
+    A bad number in that form matches only itself, so it cannot be taken for a valid one."""
+    raw = cells[col] if col < len(cells) else None
+    if raw.__class__ is str and len(raw) == 18 and _CANONICAL_ID.fullmatch(raw):
+        return raw
+    return importing.id_of(cells, col)
+
+
 def load_job(batch_id: int, phase: str) -> dict | None:
     path = part_directory(batch_id, phase) / "job.json"
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
@@ -248,9 +270,11 @@ def split_file(batch: ImportBatch, phase: str) -> dict | None:
                     handles[key] = scratch[key].open("w", encoding="utf-8")
                 handles[key].write(json.dumps([number, cells], ensure_ascii=False, default=_encode) + "\n")
                 counts[key] += 1
-                if id_number := importing.id_of(cells, id_col):
+                id_number = _id_key(cells, id_col)
+                if id_number:
                     seen = first.setdefault(id_number, (number, key))
-                    if seen[1] != key:
+                    # validated only when seen in two parts: its first row's number is then valid too
+                    if seen[1] != key and importing.id_of(cells, id_col):
                         repeats[str(number)] = seen[0]
                         shared.add(id_number)
     finally:
@@ -401,6 +425,14 @@ def _taken_since_checked(rows: list[importing.RegisterRow]) -> None:
     """A file the parts planned to create was created meanwhile (the parts read outside this
     transaction): plan again, as when a file to update changed."""
     ids = [row.id_number for row in rows if row.action == importing.CREATED]
+    if connection.vendor == "postgresql":
+        # One array parameter: 40,000 ids as IN lists cost 0.7 s, most of it building the SQL.
+        with connection.cursor() as cursor:
+            table = Member._meta.db_table
+            cursor.execute(f"SELECT 1 FROM {table} WHERE id_number = ANY(%s) LIMIT 1", [ids])  # noqa: S608 - our table
+            if cursor.fetchone():
+                raise importing.ConcurrentChange(None)
+        return
     for start in range(0, len(ids), importing.LOOKUP_CHUNK):
         if Member.objects.filter(id_number__in=ids[start : start + importing.LOOKUP_CHUNK]).exists():
             raise importing.ConcurrentChange(None)

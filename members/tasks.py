@@ -5,11 +5,13 @@ claimed with a conditional UPDATE, so a redelivered message finds the work done 
 taken) and returns. Queue them with ``transaction.on_commit`` so that the worker sees the
 batch row.
 
-A large file with rows of two counties or more is split (members.import_parts): the
-batch's task reads it once and sends one ``check_import_part`` per county; the last part
-to finish sends ``finish_import_parts``, which stores the preview or writes the whole
-batch in one transaction. In-process (no broker, or the task called directly) the same
-steps run one after the other.
+A large file with rows of two counties or more can be split (members.import_parts): its
+check with REGISTER_IMPORT_SPLIT_CHECK, its confirmed run with REGISTER_IMPORT_SPLIT_RUN,
+both off by default (import_parts.phase_is_split says why). Then the batch's task reads it
+once and sends one
+``check_import_part`` per county; the last part to finish sends ``finish_import_parts``,
+which stores the preview or writes the whole batch in one transaction. In-process (no
+broker, or the task called directly) the same steps run one after the other.
 """
 
 import socket
@@ -36,6 +38,8 @@ def _inline(task) -> bool:
 
 def _split(task, batch: ImportBatch, phase: str) -> bool:
     """Split the batch per county if that helps; True when the parts took it over."""
+    if not import_parts.phase_is_split(phase):
+        return False  # the default for both phases (import_parts.phase_is_split says why)
     if phase == import_parts.RUN:
         if batch.total <= import_parts.split_row_threshold():
             return False  # known from the preview: no need to read the file to decide

@@ -30,6 +30,8 @@ class WorkerDied(BaseException):
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.REGISTER_IMPORT_SPLIT_ROWS = 0  # split whatever has two counties
+    # both phases split (off by default: see the test below)
+    settings.REGISTER_IMPORT_SPLIT_CHECK = settings.REGISTER_IMPORT_SPLIT_RUN = True
 
 
 def two_county_register(tree, per_county: int = 12) -> tuple[bytes, dict]:
@@ -173,6 +175,46 @@ def test_a_file_of_one_county_or_of_few_rows_is_not_split(tree, users, settings)
     assert import_parts.split_file(batch, import_parts.CHECK) is None
     directory = import_parts.part_directory(batch.pk, import_parts.CHECK)
     assert not directory.exists() or not any(directory.iterdir())  # nothing left behind
+
+
+def test_by_default_neither_the_check_nor_the_confirmed_run_is_split(tree, users, settings):
+    del settings.REGISTER_IMPORT_SPLIT_CHECK, settings.REGISTER_IMPORT_SPLIT_RUN
+    content, _rows = two_county_register(tree)
+    user = users.city_staff
+    reference_preview = preview_of(importing.batch_preview(new_batch(user, content)))
+    reference = reference_run(user, content)
+    batch = new_batch(user, content)
+    assert tasks.check_import_batch(batch.pk) == ImportBatchStatus.PREVIEWED
+    assert import_parts.summary(batch.pk, import_parts.CHECK) is None  # checked as in one process
+    assert preview_of(batch) == reference_preview
+    batch = importing.batch_confirm(batch, user=user)
+    assert tasks.run_import_batch(batch.pk) == ImportBatchStatus.DONE
+    assert import_parts.summary(batch.pk, import_parts.RUN) is None  # written as in one process
+    assert not import_parts.part_directory(batch.pk, import_parts.RUN).parent.exists()
+    assert written_by(batch) == reference
+    # each phase is switched on by itself
+    settings.REGISTER_IMPORT_SPLIT_CHECK = True
+    batch = new_batch(user, content)
+    tasks.check_import_batch(batch.pk)
+    assert import_parts.summary(batch.pk, import_parts.CHECK) is not None
+
+
+def test_a_bad_id_number_in_normal_form_in_two_counties_is_no_repeat(tree, users):
+    """The grouping validates an 18-character number only when two parts hold it."""
+    a = workbooks.many_people(3, village="张庄村")
+    b = workbooks.many_people(3, start=B_START, village="李家湾村")
+    good = a[0]["公民身份号码"]
+    bad = good[:17] + ("0" if good[17] != "0" else "1")  # the check digit wrong
+    people = [*a, *b, {**a[1], "公民身份号码": bad}, {**b[1], "公民身份号码": bad}, {**a[0], "村（社区）": "李家湾村"}]
+    content = workbooks.simple_register(people, header=HEADER)
+    reference = preview_of(importing.batch_preview(new_batch(users.city_staff, content)))
+    batch = new_batch(users.city_staff, content)
+    job = import_parts.split_file(batch, import_parts.CHECK)
+    assert job["repeats"] == {"10": 2}  # only the valid number of row 2, again in row 10
+    assert job["shared"] == [good]
+    tasks.check_import_batch(batch.pk)
+    assert preview_of(batch) == reference
+    assert [row[1] for row in reference["rows"][6:8]] == [importing.REJECTED, importing.REJECTED]
 
 
 def test_a_county_account_s_file_is_not_even_read_to_decide(tree, users, monkeypatch):
