@@ -223,6 +223,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A large register's check / confirmed run split per county over the workers
+# (members.import_parts): off until benchmarks/import_split.py shows it pays on your workers
+# (docs/performance.md, "Register import split per county").
+REGISTER_IMPORT_SPLIT_CHECK = env.bool("REGISTER_IMPORT_SPLIT_CHECK", default=False)
+REGISTER_IMPORT_SPLIT_RUN = env.bool("REGISTER_IMPORT_SPLIT_RUN", default=False)
 # Dashboards read the villages' snapshot while it is younger than the max age (the
 # refresh interval with room for one late run); older, they count live.
 REPORTS_TALLY_MINUTES = env.int("REPORTS_TALLY_MINUTES", default=5)

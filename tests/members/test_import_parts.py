@@ -178,7 +178,13 @@ def test_a_file_of_one_county_or_of_few_rows_is_not_split(tree, users, settings)
 
 
 def test_by_default_neither_the_check_nor_the_confirmed_run_is_split(tree, users, settings):
-    del settings.REGISTER_IMPORT_SPLIT_CHECK, settings.REGISTER_IMPORT_SPLIT_RUN
+    from config.settings import base
+
+    # the configured defaults (base settings), not the ones the fixture above switched on
+    settings.REGISTER_IMPORT_SPLIT_CHECK = base.REGISTER_IMPORT_SPLIT_CHECK
+    settings.REGISTER_IMPORT_SPLIT_RUN = base.REGISTER_IMPORT_SPLIT_RUN
+    assert settings.REGISTER_IMPORT_SPLIT_CHECK is False
+    assert settings.REGISTER_IMPORT_SPLIT_RUN is False
     content, _rows = two_county_register(tree)
     user = users.city_staff
     reference_preview = preview_of(importing.batch_preview(new_batch(user, content)))
