@@ -1,12 +1,23 @@
 """Fixtures shared by every app's tests: a small region tree and accounts per role."""
 
 import os
+from collections import Counter
 from types import SimpleNamespace
 
 import pytest
 
 from organization.choices import RegionLevel, Role
 from tests.organization.factories import make_region, make_user
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Every test must have its own node id: pytest-xdist schedules by node id and, of tests
+    that share one, runs only the first, silently (schemathesis 4's API operations did under
+    pytest 9, which drops the operation from their ids; pyproject.toml keeps pytest 8)."""
+    shared = [nodeid for nodeid, count in Counter(item.nodeid for item in items).items() if count > 1]
+    if shared:
+        raise pytest.UsageError(f"tests share a node id, and pytest-xdist would run only one of each: {shared[:5]}")
 
 
 @pytest.hookimpl(hookwrapper=True)
