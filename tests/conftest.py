@@ -20,6 +20,14 @@ def pytest_collection_modifyitems(config, items):
         raise pytest.UsageError(f"tests share a node id, and pytest-xdist would run only one of each: {shared[:5]}")
 
 
+def pytest_make_parametrize_id(config, val, argname):
+    """A workbook made at collection is a zip that carries the second it was made: an id built
+    from its bytes differs between pytest-xdist's processes, which must collect the same tests."""
+    if isinstance(val, bytes) and val.startswith(b"PK"):
+        return f"{argname}-zip-{len(val)}B"
+    return None
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     """Under CI every service is there (PostgreSQL, Redis, Chromium), so a skip can only
