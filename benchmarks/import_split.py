@@ -34,39 +34,15 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
+
+from benchmarks import register_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 CITY = "429800000000"
 TOWNSHIPS, VILLAGES = 5, 10
-HEADER = [
-    "序号",
-    "姓名",
-    "性别",
-    "民族",
-    "出生年月",
-    "公民身份号码",
-    "联系电话",
-    "所在党支部",
-    "入党时间",
-    "文化程度",
-    "健康状况",
-    "劳动能力",
-    "家庭人口",
-    "县区",
-    "乡镇（街道）",
-    "村（社区）",
-    "致贫原因",
-    "人均纯收入",
-    "建档日期",
-    "有无生活来源",
-    "备注",
-]
-EDUCATION = ["小学", "初中", "高中", "中专", "文盲"]
-HEALTH = ["健康", "长期慢性病", "患有大病", "残疾"]
-LABOUR = ["普通劳动力", "有劳动能力", "技能劳动力", "弱劳动力或半劳动力"]
-CAUSES = ["因病、缺技术", "缺资金", "缺技术，缺项目", "因残", "缺劳力、交通条件落后"]
+HEADER = register_rows.header(with_county=True)
 MODES = ("unsplit", "split, 1 worker", "split, 2 workers")
 POLL = 0.05
 
@@ -130,32 +106,9 @@ def build(path: Path, rows: int, places: list[list[tuple[str, str, str]]]) -> No
         c = n * counties // rows  # the counties one after the other
         k = n - c * rows // counties  # the row within its county
         born = date.fromordinal(start + k % 7300)
-        county, township, village = places[c][k % len(places[c])]
-        sheet.append(
-            [
-                n + 1,
-                f"党员{n:06d}",
-                "男",
-                "汉族",
-                f"{born:%Y.%m}",
-                idnumbers.make(county_code(c + 1)[:6], born, 1 + 2 * (k // 7300)),
-                f"139{n:08d}",
-                f"{village}党支部",
-                date(born.year + 25, born.month, 1),
-                EDUCATION[n % len(EDUCATION)],
-                HEALTH[n % len(HEALTH)],
-                LABOUR[n % len(LABOUR)],
-                1 + n % 6,
-                county,
-                township,
-                village,
-                CAUSES[n % len(CAUSES)],
-                2000 + n % 3000,
-                date(2016, 1, 1) + timedelta(days=n % 900),
-                "有",
-                None,
-            ]
-        )
+        number = idnumbers.make(county_code(c + 1)[:6], born, 1 + 2 * (k // 7300))
+        place = places[c][k % len(places[c])]
+        sheet.append(register_rows.person_row(n, born=born, id_number=number, phone=f"139{n:08d}", place=place))
     workbook.save(path)
 
 

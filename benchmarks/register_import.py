@@ -23,7 +23,7 @@ import resource
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
@@ -37,6 +37,7 @@ from django.db import connection, transaction  # noqa: E402
 from openpyxl import Workbook, load_workbook  # noqa: E402
 from python_calamine import CalamineWorkbook  # noqa: E402
 
+from benchmarks import register_rows  # noqa: E402
 from members import idnumbers, importing  # noqa: E402
 from members.models import FileNumberSequence, Member  # noqa: E402
 from organization import services as organization_services  # noqa: E402
@@ -45,32 +46,7 @@ from organization.models import Region, User  # noqa: E402
 
 CITY, COUNTY = "429900000000", "429901000000"
 PLACE = COUNTY[:6]
-HEADER = [
-    "序号",
-    "姓名",
-    "性别",
-    "民族",
-    "出生年月",
-    "公民身份号码",
-    "联系电话",
-    "所在党支部",
-    "入党时间",
-    "文化程度",
-    "健康状况",
-    "劳动能力",
-    "家庭人口",
-    "乡镇（街道）",
-    "村（社区）",
-    "致贫原因",
-    "人均纯收入",
-    "建档日期",
-    "有无生活来源",
-    "备注",
-]
-EDUCATION = ["小学", "初中", "高中", "中专", "文盲"]
-HEALTH = ["健康", "长期慢性病", "患有大病", "残疾"]
-LABOUR = ["普通劳动力", "有劳动能力", "技能劳动力", "弱劳动力或半劳动力"]
-CAUSES = ["因病、缺技术", "缺资金", "缺技术，缺项目", "因残", "缺劳力、交通条件落后"]
+HEADER = register_rows.header(with_county=False)
 
 
 def region_tree() -> list[tuple[str, str]]:
@@ -132,30 +108,9 @@ def build(path: Path, rows: int, places: list[tuple[str, str]]) -> None:
     for n in range(rows):
         born = date.fromordinal(start + n % 7300)
         number = idnumbers.make(PLACE, born, 1 + 2 * (n // 7300))
-        township, village = places[n % len(places)]
+        phone = f"138{n:08d}"
         sheet.append(
-            [
-                n + 1,
-                f"党员{n:06d}",
-                "男",
-                "汉族",
-                f"{born:%Y.%m}",
-                number,
-                f"138{n:08d}",
-                f"{village}党支部",
-                date(born.year + 25, born.month, 1),
-                EDUCATION[n % len(EDUCATION)],
-                HEALTH[n % len(HEALTH)],
-                LABOUR[n % len(LABOUR)],
-                1 + n % 6,
-                township,
-                village,
-                CAUSES[n % len(CAUSES)],
-                2000 + n % 3000,
-                date(2016, 1, 1) + timedelta(days=n % 900),
-                "有",
-                None,
-            ]
+            register_rows.person_row(n, born=born, id_number=number, phone=phone, place=places[n % len(places)])
         )
     workbook.save(path)
 
