@@ -10,10 +10,9 @@ from rest_framework.test import APIClient
 
 from organization.api.authentication import cache_key, digest, stamp_key
 from tests.members.factories import make_member
+from tests.organization.test_list_cache import URL, client_for, names
 
 pytestmark = pytest.mark.django_db
-
-URL = "/api/v1/members/"
 
 
 @pytest.fixture(autouse=True)
@@ -27,17 +26,6 @@ def both_caches(settings):
 
 def token_of(user) -> str:
     return Token.objects.get_or_create(user=user)[0].key
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token_of(user)}")
-    return client
-
-
-def names(response) -> set[str]:
-    assert response.status_code == 200, response.content
-    return {row["name"] for row in response.json()["results"]}
 
 
 def test_a_repeated_list_costs_no_query_and_is_the_same_answer(tree, users):
