@@ -15,6 +15,7 @@ class AssistanceConfig(AppConfig):
         (_("结对帮扶"), "assistance:pairing_list", "assistance.view_pairing"),
         (_("社会救济"), "assistance:welfarereferral_list", "assistance.view_welfarereferral"),
         (_("帮带致富"), "assistance:mentorpair_list", "assistance.view_mentorpair"),
+        (_("贫困群众身份证号查看记录"), "assistance:poorresidentidreveal_list", "assistance.view_poorresidentidreveal"),
     )
     # extension points, see organization.hooks
     role_permissions = "assistance.roles.ROLE_PERMISSIONS"

@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from members.filtersets import IdNumberRevealFilterSet, reveal_viewers
+
 from .choices import (
     OPEN_DIFFICULTY,
     CadreLevel,
@@ -26,6 +28,7 @@ from .models import (
     MentorPair,
     Pairing,
     PoorResident,
+    PoorResidentIdReveal,
     VisitNote,
     WelfareReferral,
 )
@@ -160,3 +163,10 @@ class MentorPairFilterSet(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(Q(mentor__member__name__startswith=value) | Q(resident__name__startswith=value))
+
+
+class PoorResidentIdRevealFilterSet(IdNumberRevealFilterSet):
+    user = django_filters.ModelChoiceFilter(queryset=reveal_viewers(PoorResidentIdReveal), label=_("查看人"))
+
+    class Meta(IdNumberRevealFilterSet.Meta):
+        model = PoorResidentIdReveal

@@ -11,6 +11,7 @@ from .models import (
     MentorPair,
     Pairing,
     PoorResident,
+    PoorResidentIdReveal,
     VisitNote,
     VisitPolicy,
     WelfareReferral,
@@ -157,4 +158,24 @@ class MentorPairTable(tables.Table):
     class Meta:
         model = MentorPair
         fields = ("id", "mentor", "resident", "starts_on", "ends_on", "goal")
+        attrs = ATTRS
+
+
+class PoorResidentIdRevealTable(tables.Table):
+    """个人信息查阅记录: who saw a poor resident's full ID number, when and why."""
+
+    revealed_at = tables.DateTimeColumn(format="Y-m-d H:i")
+    user = tables.Column(order_by=("user__display_name", "user__username"))
+    resident = tables.Column(
+        accessor="resident__name",
+        verbose_name=_("贫困群众"),
+        linkify=lambda record: record.resident.get_absolute_url(),
+        order_by=("resident__name",),
+    )
+    purpose = tables.Column(orderable=False)
+
+    class Meta:
+        model = PoorResidentIdReveal
+        fields = ("revealed_at", "user", "resident", "purpose")
+        order_by = ("-revealed_at",)
         attrs = ATTRS

@@ -127,6 +127,7 @@ urlpatterns = [
         edit=views.PoorResidentEditView,
         history=views.PoorResidentHistoryView,
     ),
+    path("poor-residents/id-reveals/", views.PoorResidentIdRevealListView.as_view(), name="poorresidentidreveal_list"),
     path(
         "poor-residents/<int:pk>/reveal-id/",
         views.PoorResidentRevealIdView.as_view(),

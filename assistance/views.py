@@ -32,6 +32,7 @@ from .filtersets import (
     MentorPairFilterSet,
     PairingFilterSet,
     PoorResidentFilterSet,
+    PoorResidentIdRevealFilterSet,
     VisitNoteFilterSet,
     WelfareReferralFilterSet,
 )
@@ -69,6 +70,7 @@ from .models import (
     MentorPair,
     Pairing,
     PoorResident,
+    PoorResidentIdReveal,
     UrbanCentre,
     VisitNote,
     VisitPolicy,
@@ -83,6 +85,7 @@ from .tables import (
     MentorPairTable,
     MentorTable,
     PairingTable,
+    PoorResidentIdRevealTable,
     PoorResidentTable,
     VisitNoteTable,
     VisitPolicyTable,
@@ -674,6 +677,15 @@ class PoorResidentListView(AssistanceListView):
     filterset_class = PoorResidentFilterSet
     table_class = PoorResidentTable
     add_url_name = "assistance:poorresident_add"
+
+
+class PoorResidentIdRevealListView(ObjectListView):
+    """贫困群众身份证号查看记录: the reveals of the residents the user may see, newest first."""
+
+    queryset = PoorResidentIdReveal.objects.select_related("user", "resident")
+    table_class = PoorResidentIdRevealTable
+    filterset_class = PoorResidentIdRevealFilterSet
+    template_name = "assistance/poorresidentidreveal_list.html"
 
 
 class PoorResidentDetailView(DetailRowsMixin, ObjectDetailView):

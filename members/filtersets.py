@@ -4,11 +4,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from organization.choices import RegionLevel
-from organization.models import Region
+from organization.models import Region, User
 
 from . import idnumbers
 from .choices import PovertyCause, Status, Track
-from .models import IncomeThreshold, Member
+from .models import IdNumberReveal, IncomeThreshold, Member
 
 
 def _regions(level):
@@ -60,3 +60,39 @@ class IncomeThresholdFilterSet(django_filters.FilterSet):
     class Meta:
         model = IncomeThreshold
         fields = ["year"]
+
+
+def reveal_viewers(model):
+    """The accounts that appear in the reveals the user may see (never another county's staff
+    who only looked at their own county's people)."""
+
+    def queryset(request):
+        user = getattr(request, "user", None)
+        if user is None:
+            return User.objects.none()
+        viewers = model.objects.visible_to(user).values("user")
+        return User.objects.filter(pk__in=viewers).order_by("display_name", "username")
+
+    return queryset
+
+
+class IdNumberRevealFilterSet(django_filters.FilterSet):
+    """By viewer and by the day range of the reveal; shared with 贫困群众's reveal log."""
+
+    user = django_filters.ModelChoiceFilter(queryset=reveal_viewers(IdNumberReveal), label=_("查看人"))
+    revealed_after = django_filters.DateFilter(
+        field_name="revealed_at",
+        lookup_expr="date__gte",
+        label=_("查看日期起"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    revealed_before = django_filters.DateFilter(
+        field_name="revealed_at",
+        lookup_expr="date__lte",
+        label=_("查看日期止"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = IdNumberReveal
+        fields = ["user", "revealed_after", "revealed_before"]

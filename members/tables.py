@@ -2,7 +2,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import IncomeThreshold, Member
+from .models import IdNumberReveal, IncomeThreshold, Member
 
 
 class MemberTable(tables.Table):
@@ -39,3 +39,23 @@ class ThresholdTable(tables.Table):
     class Meta:
         model = IncomeThreshold
         fields = ("year", "out_of_poverty", "well_off", "notice_days", "set_by", "updated_at")
+
+
+class IdNumberRevealTable(tables.Table):
+    """个人信息查阅记录: who saw a member's full ID number, when and why."""
+
+    revealed_at = tables.DateTimeColumn(format="Y-m-d H:i")
+    user = tables.Column(order_by=("user__display_name", "user__username"))
+    member = tables.Column(
+        accessor="member__name",
+        verbose_name=_("贫困党员"),
+        linkify=lambda record: record.member.get_absolute_url(),
+        order_by=("member__name",),
+    )
+    purpose = tables.Column(orderable=False)
+
+    class Meta:
+        model = IdNumberReveal
+        fields = ("revealed_at", "user", "member", "purpose")
+        order_by = ("-revealed_at",)
+        attrs = {"class": "table table-sm table-hover align-middle"}

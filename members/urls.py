@@ -22,6 +22,7 @@ urlpatterns = [
     path("status-changes/<int:pk>/withdraw/", views.StatusChangeWithdrawView.as_view(), name="status_withdraw"),
     path("status-changes/<int:change_pk>/objections/add/", views.ObjectionCreateView.as_view(), name="objection_add"),
     path("objections/<int:pk>/resolve/", views.ObjectionResolveView.as_view(), name="objection_resolve"),
+    path("id-reveals/", views.IdNumberRevealListView.as_view(), name="idnumberreveal_list"),
     path("thresholds/", views.ThresholdListView.as_view(), name="threshold_list"),
     path("thresholds/set/", views.ThresholdSetView.as_view(), name="threshold_set"),
 ]

@@ -19,7 +19,7 @@ from organization.generic import (
 from organization.hooks import sections
 
 from . import idnumbers, selectors, services
-from .filtersets import IncomeThresholdFilterSet, MemberFilterSet
+from .filtersets import IdNumberRevealFilterSet, IncomeThresholdFilterSet, MemberFilterSet
 from .forms import (
     DecisionNoteForm,
     HouseholdMemberForm,
@@ -34,6 +34,7 @@ from .forms import (
 )
 from .models import (
     HouseholdMember,
+    IdNumberReveal,
     IncomeCheck,
     IncomeThreshold,
     Member,
@@ -42,7 +43,7 @@ from .models import (
     StatusChange,
     TrackDecision,
 )
-from .tables import MemberTable, ThresholdTable
+from .tables import IdNumberRevealTable, MemberTable, ThresholdTable
 
 
 class MemberListView(ObjectListView):
@@ -375,6 +376,15 @@ class ThresholdListView(ObjectListView):
     filterset_class = IncomeThresholdFilterSet
     add_url_name = "members:threshold_set"
     template_name = "members/threshold_list.html"
+
+
+class IdNumberRevealListView(ObjectListView):
+    """身份证号查看记录: the reveals of the members the user may see, newest first."""
+
+    queryset = IdNumberReveal.objects.select_related("user", "member")
+    table_class = IdNumberRevealTable
+    filterset_class = IdNumberRevealFilterSet
+    template_name = "members/idnumberreveal_list.html"
 
 
 class ThresholdSetView(ObjectEditView):

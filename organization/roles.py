@@ -48,6 +48,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         **REGISTER_EDIT,
         "members.incomethreshold": EDIT,
         "members.idnumberreveal": VIEW,
+        "assistance.poorresidentidreveal": VIEW,
     },
     Role.COUNTY_STAFF: {
         "organization.region": VIEW,
@@ -55,6 +56,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "organization.user": VIEW,
         **REGISTER_EDIT,
         "members.idnumberreveal": VIEW,
+        "assistance.poorresidentidreveal": VIEW,
     },
     Role.TOWNSHIP_STAFF: {
         "organization.region": VIEW,
@@ -87,6 +89,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         **REGISTER_EDIT,
         "members.incomethreshold": EDIT,
         "members.idnumberreveal": VIEW,
+        "assistance.poorresidentidreveal": VIEW,
     },
 }
 

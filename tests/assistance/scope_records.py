@@ -18,6 +18,7 @@ from assistance.models import (
     MentorPair,
     Pairing,
     PoorResident,
+    PoorResidentIdReveal,
     UrbanCentre,
     VisitNote,
     VisitPolicy,
@@ -87,6 +88,7 @@ def foreign_records(tree, users, records) -> dict:
         WelfareReferral: referral,
         Mentor: mentor,
         PoorResident: resident,
+        PoorResidentIdReveal: PoorResidentIdReveal.objects.create(resident=resident, user=users.county_b),
         MentorPair: mentor_pair,
         MentorOutcome: outcome,
     }
