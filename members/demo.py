@@ -16,7 +16,7 @@ from organization.models import Region, User
 
 from . import idnumbers, services
 from .choices import Direction, Education, Health, LabourCapacity, NoticeState, PovertyCause, Track
-from .models import IncomeThreshold, Member, StatusChange
+from .models import IdNumberReveal, IncomeThreshold, Member, StatusChange
 
 SEED = 20261201
 # Birth places (Henan county codes) of the people in the demo.
@@ -177,9 +177,23 @@ def build_demo_members(*, per_village: tuple[int, int] = (0, 2), stdout=None) ->
             known.add(number)
             created += 1
             _demo_casework(person_rng, actor, member, plan_roll, check_roll)
+    _demo_reveals()
     if stdout is not None:
         stdout.write(f"贫困党员档案 (member files): 新建 {created}，共 {Member.objects.count()}")
     return {"created": created, "total": Member.objects.count()}
+
+
+REVEAL_PURPOSES = ["核对低保申请材料", "办理贷款担保手续", "核实台账导入的重复档案"]
+
+
+def _demo_reveals() -> None:
+    """A few logged reveals by 青山县's staff, so that the reveal log (个人信息查阅记录) is not empty."""
+    staff = User.objects.filter(username="county_staff").select_related("region").first()
+    if staff is None or IdNumberReveal.objects.exists():
+        return
+    members = Member.objects.filter(county=staff.region).order_by("file_number")[: len(REVEAL_PURPOSES)]
+    for member, purpose in zip(members, REVEAL_PURPOSES, strict=False):
+        services.id_number_reveal(actor=staff, member=member, purpose=purpose)
 
 
 def _demo_casework(rng: random.Random, actor, member: Member, plan_roll: float, check_roll: float) -> None:

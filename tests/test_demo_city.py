@@ -31,7 +31,7 @@ from fund.demo import build_demo_fund
 from fund.models import FollowUp, Fund, FundApplication, FundEntry, GuaranteeCall
 from members.choices import NoticeState, Status, Track
 from members.demo import build_demo_members
-from members.models import Member, StatusChange
+from members.models import IdNumberReveal, Member, StatusChange
 from organization.choices import PartyOrganizationKind, RegionLevel, Role
 from organization.demo import DEMO_PASSWORD, build_demo_city, plan_city
 from organization.models import PATH_SEPARATOR, PartyOrganization, Region, User
@@ -81,6 +81,7 @@ COUNTED = (
     User,
     Member,
     StatusChange,
+    IdNumberReveal,
     TrainingBatch,
     Enrolment,
     Attendance,
@@ -301,6 +302,9 @@ def test_demo_members_are_varied(demo_output):
     assert StatusChange.objects.filter(state=NoticeState.CONFIRMED).exists()
     assert Member.objects.filter(plans__is_current=True).exists()
     assert Member.objects.filter(is_urban=True).exists()
+    # the reveal log is not empty: 青山县's staff, members of their county
+    reveals = IdNumberReveal.objects.select_related("user", "member__county")
+    assert {(reveal.user.username, reveal.member.county.name) for reveal in reveals} == {("county_staff", "青山县")}
 
 
 @pytest.mark.django_db
