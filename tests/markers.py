@@ -18,3 +18,8 @@ needs_postgresql_locks = pytest.mark.skipif(
 needs_broker = pytest.mark.skipif(
     not settings.CELERY_BROKER_URL, reason="needs a broker: CI sets CELERY_BROKER_URL to Redis"
 )
+
+needs_database_server = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="other processes (real Celery workers) must reach the test database: PostgreSQL, as in CI",
+)

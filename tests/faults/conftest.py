@@ -8,7 +8,7 @@ import time
 import pytest
 
 from config.celery import app
-from tests.markers import needs_broker
+from tests.markers import needs_broker, needs_database_server
 
 
 def wait_for(condition, seconds: float) -> bool:
@@ -131,7 +131,9 @@ def stop(worker) -> None:
         worker.wait(5)
 
 
+# a real worker is another process: it needs the broker and a database it can reach
 needs_real_worker = [
     pytest.mark.django_db(transaction=True),
     needs_broker,
+    needs_database_server,
 ]

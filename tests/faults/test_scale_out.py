@@ -6,7 +6,6 @@ import time
 
 import openpyxl
 import pytest
-from django.db import connection
 
 from reports import bulletin, services
 from reports.choices import BulletinState
@@ -44,8 +43,6 @@ def files_of(job) -> tuple[dict, list[str]]:
 
 
 def test_two_workers_share_the_city_bulletin_and_make_the_same_files(tree, city_register, settings, tmp_path):
-    if connection.vendor != "postgresql":
-        pytest.skip("the worker processes need the test database on a server (PostgreSQL)")
     from config.celery import app
 
     settings.MEDIA_ROOT = tmp_path / "media"
