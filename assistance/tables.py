@@ -2,6 +2,8 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from members.tables import RevealRecordTable
+
 from .models import (
     CentreService,
     Difficulty,
@@ -161,21 +163,16 @@ class MentorPairTable(tables.Table):
         attrs = ATTRS
 
 
-class PoorResidentIdRevealTable(tables.Table):
-    """个人信息查阅记录: who saw a poor resident's full ID number, when and why."""
+class PoorResidentIdRevealTable(RevealRecordTable):
+    """Who saw a poor resident's full ID number."""
 
-    revealed_at = tables.DateTimeColumn(format="Y-m-d H:i")
-    user = tables.Column(order_by=("user__display_name", "user__username"))
     resident = tables.Column(
         accessor="resident__name",
         verbose_name=_("贫困群众"),
         linkify=lambda record: record.resident.get_absolute_url(),
         order_by=("resident__name",),
     )
-    purpose = tables.Column(orderable=False)
 
-    class Meta:
+    class Meta(RevealRecordTable.Meta):
         model = PoorResidentIdReveal
         fields = ("revealed_at", "user", "resident", "purpose")
-        order_by = ("-revealed_at",)
-        attrs = ATTRS

@@ -41,21 +41,28 @@ class ThresholdTable(tables.Table):
         fields = ("year", "out_of_poverty", "well_off", "notice_days", "set_by", "updated_at")
 
 
-class IdNumberRevealTable(tables.Table):
-    """个人信息查阅记录: who saw a member's full ID number, when and why."""
+class RevealRecordTable(tables.Table):
+    """个人信息查阅记录: when, who and why; each log's table adds the person, linked."""
 
     revealed_at = tables.DateTimeColumn(format="Y-m-d H:i")
     user = tables.Column(order_by=("user__display_name", "user__username"))
+    purpose = tables.Column(orderable=False)
+
+    class Meta:
+        order_by = ("-revealed_at",)
+        attrs = {"class": "table table-sm table-hover align-middle"}
+
+
+class IdNumberRevealTable(RevealRecordTable):
+    """Who saw a member's full ID number."""
+
     member = tables.Column(
         accessor="member__name",
         verbose_name=_("贫困党员"),
         linkify=lambda record: record.member.get_absolute_url(),
         order_by=("member__name",),
     )
-    purpose = tables.Column(orderable=False)
 
-    class Meta:
+    class Meta(RevealRecordTable.Meta):
         model = IdNumberReveal
         fields = ("revealed_at", "user", "member", "purpose")
-        order_by = ("-revealed_at",)
-        attrs = {"class": "table table-sm table-hover align-middle"}
