@@ -142,6 +142,11 @@ def _token_answer_keys(request) -> tuple[str, str] | None:
 
 API_PREFIX = "/api/"
 UNKEPT_HEADERS = frozenset({"age", "x-list-cache", "set-cookie"})
+# Paths (without the query) a list answer was kept for in this process: only they are looked
+# up early, so that a record's GET pays no cache round trip that could never hit. Bounded:
+# list routes are few; paths beyond the bound are simply not served early.
+LIST_PATHS_KEPT: set[str] = set()
+LIST_PATHS_MAX = 1000
 
 
 class TokenAnswerMiddleware:
@@ -158,7 +163,8 @@ class TokenAnswerMiddleware:
             return self.get_response(request)
         stamp_key, answer_key = keys
         # asked fresh: computed by the view, and the fresh answer replaces the one kept
-        found = {} if _asks_fresh(request) else cache.get_many(keys)  # one round trip
+        early = request.path in LIST_PATHS_KEPT and not _asks_fresh(request)
+        found = cache.get_many(keys) if early else {}  # one round trip
         kept, stamp = found.get(answer_key), found.get(stamp_key)
         if kept is not None and stamp is not None and kept[0] == stamp:
             _, content, headers, stored_at = kept
@@ -173,6 +179,8 @@ class TokenAnswerMiddleware:
         if stamp is not None and response.status_code == 200 and not response.cookies and not response.streaming:
             headers = [(name, value) for name, value in response.items() if name.lower() not in UNKEPT_HEADERS]
             cache.set(answer_key, (stamp, response.content, headers, time.time()), seconds())
+            if len(LIST_PATHS_KEPT) < LIST_PATHS_MAX:
+                LIST_PATHS_KEPT.add(request.path)
         return response
 
 

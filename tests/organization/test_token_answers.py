@@ -127,3 +127,22 @@ def test_off_unless_tokens_are_remembered(settings, tree, users):
         again = api.get(URL)
     assert again["X-List-Cache"] == "hit"  # the list cache, reached through DRF
     assert captured.captured_queries, "without remembered tokens the token is checked in the database"
+
+
+def test_a_records_get_pays_no_early_cache_lookup(tree, users, monkeypatch):
+    """Only paths a list answer was kept for are looked up before DRF: a record never hits."""
+    from organization.api import caching
+
+    lookups = []
+    get_many = caching.cache.get_many
+    monkeypatch.setattr(caching.cache, "get_many", lambda keys: lookups.append(keys) or get_many(keys))
+    member = make_member(tree.a1v)
+    api = client_for(users.county_staff)
+    for _ in range(2):
+        assert api.get(f"{URL}{member.pk}/").status_code == 200
+    assert lookups == []
+    api.get(URL)
+    with CaptureQueriesContext(connection) as captured:
+        assert api.get(URL)["X-List-Cache"] == "hit"
+    assert captured.captured_queries == []  # served early, not by DRF's list cache
+    assert any("api-token-stamp" in key for keys in lookups for key in keys)
